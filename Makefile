@@ -1,0 +1,47 @@
+# The project's vocabulary. `make run` and `make test` are the README's contract.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint format migrate demo bench screenshots clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / - /'
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+migrate: $(VENV)/.runtime  ## apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate  ## build (or refresh) the demo site and its users
+	$(PY) manage.py load_demo
+
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev  ## install test dependencies and run the test suite
+	$(VENV)/bin/pytest --create-db
+
+lint: $(VENV)/.dev  ## ruff check, ruff format --check, djhtml --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	find templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml --check
+
+format: $(VENV)/.dev  ## apply ruff and djhtml formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	find templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
+
+clean:  ## remove the virtualenv, the SQLite database and media
+	rm -rf $(VENV) db.sqlite3 media .test-media static_collected

@@ -1,0 +1,214 @@
+"""Shared building blocks: the image model, page mixins and site-wide settings."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+# The rich text features the design actually styles; editors get nothing else.
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
+RICH_TEXT_WITH_HEADINGS = ["h2", "h3", *RICH_TEXT_FEATURES]
+
+# Rendition specs that listings prefetch; templates must ask for the same ones.
+CARD_RENDITIONS = ("fill-480x270|format-webp", "fill-480x270")
+PORTRAIT_RENDITIONS = ("fill-320x400-c100|format-webp", "fill-320x400-c100")
+
+
+class CustomImage(AbstractImage):
+    """An image in the library. Every image must say what it shows."""
+
+    alt_text = models.CharField(
+        "alt text",
+        max_length=255,
+        help_text=(
+            "Describe what the image shows for people who cannot see it, e.g. "
+            "'Dr. Rivera talking with a patient in clinic'. Required."
+        ),
+    )
+    admin_form_fields = (*Image.admin_form_fields, "alt_text")
+
+    search_fields = [*AbstractImage.search_fields, index.SearchField("alt_text")]
+
+    @property
+    def default_alt_text(self):
+        return self.alt_text or self.description or self.title
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class ListingFieldsMixin(models.Model):
+    """How a page presents itself in cards and lists elsewhere on the site."""
+
+    listing_title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Shorter title for cards and lists. Leave blank to use the page title.",
+    )
+    listing_summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences shown on cards and in search results.",
+    )
+    listing_image = models.ForeignKey(
+        "core.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Image shown on cards that link to this page.",
+    )
+
+    listing_panels = [
+        MultiFieldPanel(
+            [FieldPanel("listing_title"), FieldPanel("listing_summary"), FieldPanel("listing_image")],
+            heading="Cards and lists",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class SocialFieldsMixin(models.Model):
+    """What link previews show when the page is shared."""
+
+    social_image = models.ForeignKey(
+        "core.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Image for link previews when the page is shared (1200 x 630 works best).",
+    )
+    social_text = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Text for link previews. Leave blank to use the search description.",
+    )
+
+    social_panels = [
+        MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="Sharing")
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
+    """Abstract base of every page type on the site."""
+
+    promote_panels = [
+        *Page.promote_panels,
+        *ListingFieldsMixin.listing_panels,
+        *SocialFieldsMixin.social_panels,
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def card_title(self):
+        return self.listing_title or self.title
+
+    @property
+    def meta_description(self):
+        return self.search_description or self.listing_summary
+
+
+phone_validator = RegexValidator(
+    r"^[0-9+().\- ]{7,30}$", "Enter a phone number using digits, spaces, +, -, ( and )."
+)
+
+
+@register_setting(icon="site")
+class ContactSettings(ClusterableModel, BaseGenericSetting):
+    """The program's contact details, shown in the footer and on the apply page."""
+
+    program_name = models.CharField(
+        max_length=120,
+        default="Internal Medicine Residency Program",
+        help_text="Shown in the footer and appended to page titles.",
+    )
+    institution_name = models.CharField(
+        max_length=120, blank=True, help_text="The sponsoring institution, e.g. 'Cedars-Sinai'."
+    )
+    street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
+    address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or room.")
+    city = models.CharField(max_length=80, blank=True)
+    region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
+    postal_code = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(
+        max_length=30, blank=True, validators=[phone_validator], help_text="The program office's phone."
+    )
+    email = models.EmailField(blank=True, help_text="The program office's email address.")
+    eras_url = models.URLField(
+        "ERAS link",
+        blank=True,
+        help_text="Where applicants apply (the ERAS page). Shown on every apply page.",
+    )
+    footer_text = RichTextField(
+        blank=True, features=["bold", "italic", "link"], help_text="A short note at the foot of every page."
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("program_name"), FieldPanel("institution_name")], heading="Program"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldPanel("address_line_2"),
+                FieldPanel("city"),
+                FieldPanel("region"),
+                FieldPanel("postal_code"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+            ],
+            heading="Contact",
+        ),
+        FieldPanel("eras_url"),
+        InlinePanel("social_links", heading="Social links", label="Social link"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "contact details"
+
+    @property
+    def address_lines(self):
+        locality = " ".join(part for part in [self.region, self.postal_code] if part)
+        last = ", ".join(part for part in [self.city, locality] if part)
+        return [line for line in [self.street_address, self.address_line_2, last] if line]
+
+
+class SocialLink(Orderable):
+    settings = ParentalKey(ContactSettings, on_delete=models.CASCADE, related_name="social_links")
+    label = models.CharField(max_length=40, help_text="e.g. 'Instagram'.")
+    url = models.URLField(help_text="The full address of the profile.")
+
+    panels = [FieldPanel("label"), FieldPanel("url")]
+
+    def __str__(self):
+        return self.label
+
+
+def prefetch_images(queryset, field, *filter_specs):
+    """Fetch the image behind `field` and its renditions for a whole queryset in two queries."""
+    from django.db.models import Prefetch
+
+    return queryset.prefetch_related(
+        Prefetch(field, queryset=CustomImage.objects.prefetch_renditions(*filter_specs))
+    )
