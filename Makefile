@@ -27,7 +27,9 @@ migrate: $(VENV)/.runtime  ## apply database migrations
 demo: migrate  ## build (or refresh) the demo site and its users
 	$(PY) manage.py load_demo
 
-run: demo  ## set up and serve the demo site on http://127.0.0.1:8000
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000 (publishes scheduled pages every minute)
+	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; done ) & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
@@ -36,12 +38,12 @@ test: $(VENV)/.dev  ## install test dependencies and run the test suite
 lint: $(VENV)/.dev  ## ruff check, ruff format --check, djhtml --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	find templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml --check
+	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml --check
 
 format: $(VENV)/.dev  ## apply ruff and djhtml formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	find templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
+	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
 
 clean:  ## remove the virtualenv, the SQLite database and media
 	rm -rf $(VENV) db.sqlite3 media .test-media static_collected

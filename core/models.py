@@ -97,9 +97,7 @@ class SocialFieldsMixin(models.Model):
         help_text="Text for link previews. Leave blank to use the search description.",
     )
 
-    social_panels = [
-        MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="Sharing")
-    ]
+    social_panels = [MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="Sharing")]
 
     class Meta:
         abstract = True
@@ -128,9 +126,7 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         return self.search_description or self.listing_summary
 
 
-phone_validator = RegexValidator(
-    r"^[0-9+().\- ]{7,30}$", "Enter a phone number using digits, spaces, +, -, ( and )."
-)
+phone_validator = RegexValidator(r"^[0-9+().\- ]{7,30}$", "Enter a phone number using digits, spaces, +, -, ( and ).")
 
 
 @register_setting(icon="site")
@@ -164,9 +160,7 @@ class ContactSettings(ClusterableModel, BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("program_name"), FieldPanel("institution_name")], heading="Program"
-        ),
+        MultiFieldPanel([FieldPanel("program_name"), FieldPanel("institution_name")], heading="Program"),
         MultiFieldPanel(
             [
                 FieldPanel("street_address"),
@@ -205,10 +199,22 @@ class SocialLink(Orderable):
         return self.label
 
 
+def live_public(queryset):
+    """Live pages without a view restriction on them or an ancestor: `.live().public()` in one query.
+
+    Wagtail's `.public()` runs a query of its own for the restrictions; this
+    folds it into the listing's query as a NOT EXISTS on path prefixes.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Length, Substr
+    from wagtail.models import PageViewRestriction
+
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    return queryset.live().exclude(Exists(restricted))
+
+
 def prefetch_images(queryset, field, *filter_specs):
     """Fetch the image behind `field` and its renditions for a whole queryset in two queries."""
     from django.db.models import Prefetch
 
-    return queryset.prefetch_related(
-        Prefetch(field, queryset=CustomImage.objects.prefetch_renditions(*filter_specs))
-    )
+    return queryset.prefetch_related(Prefetch(field, queryset=CustomImage.objects.prefetch_renditions(*filter_specs)))

@@ -4,7 +4,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
-from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, prefetch_images
+from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
 
 
 class HomePage(BasePage):
@@ -30,13 +30,13 @@ class HomePage(BasePage):
     tracks_heading = models.CharField(
         max_length=80, default="Our tracks", help_text="Heading above the list of tracks."
     )
-    body = StreamField(
-        BodyStreamBlock(), blank=True, help_text="Highlights and anything else below the tracks."
-    )
+    body = StreamField(BodyStreamBlock(), blank=True, help_text="Highlights and anything else below the tracks.")
 
     content_panels = [
         *BasePage.content_panels,
-        MultiFieldPanel([FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], heading="Hero"),
+        MultiFieldPanel(
+            [FieldPanel("hero_heading"), FieldPanel("hero_text"), FieldPanel("hero_image")], heading="Hero"
+        ),
         FieldPanel("introduction"),
         FieldPanel("tracks_heading"),
         FieldPanel("body"),
@@ -44,17 +44,18 @@ class HomePage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("hero_text"), index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["programs.ProgramPage", "people.PersonIndexPage", "programs.ClinicSiteIndexPage", "home.StandardPage"]
+    subpage_types = [
+        "programs.ProgramPage",
+        "people.PersonIndexPage",
+        "programs.ClinicSiteIndexPage",
+        "home.StandardPage",
+    ]
     max_count = 1
 
     def get_tracks(self):
         from programs.models import ProgramPage
 
-        tracks = (
-            ProgramPage.objects.child_of(self)
-            .live()
-            .public()
-        )
+        tracks = live_public(ProgramPage.objects.child_of(self))
         return prefetch_images(tracks, "listing_image", *CARD_RENDITIONS)
 
     def get_context(self, request, *args, **kwargs):

@@ -11,7 +11,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from core.models import PORTRAIT_RENDITIONS, BasePage, prefetch_images
+from core.models import PORTRAIT_RENDITIONS, BasePage, live_public, prefetch_images
+from people.forms import ProfilePageForm
+from people.permissions import ProfilePermissionTester
 from programs.models import ProgramChildMixin, ProgramPage
 
 BIO_FEATURES = ["bold", "italic", "link"]
@@ -29,9 +31,7 @@ class PersonPage(BasePage):
 
     first_name = models.CharField(max_length=60, help_text="Given name, e.g. 'Maya'.")
     last_name = models.CharField(max_length=60, help_text="Family name, e.g. 'Okafor'.")
-    credentials = models.CharField(
-        max_length=60, blank=True, help_text="Degrees after the name, e.g. 'MD, MPH'."
-    )
+    credentials = models.CharField(max_length=60, blank=True, help_text="Degrees after the name, e.g. 'MD, MPH'.")
     photo = models.ForeignKey(
         "core.CustomImage",
         null=True,
@@ -44,7 +44,16 @@ class PersonPage(BasePage):
     programs = ParentalManyToManyField(
         ProgramPage, blank=True, related_name="+", help_text="The tracks this person belongs to."
     )
-    email = models.EmailField(blank=True, help_text="Optional public email address. Also used to match people on import.")
+    email = models.EmailField(
+        blank=True, help_text="Optional public email address. Also used to match people on import."
+    )
+    external_id = models.CharField(
+        "person ID",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="A stable ID from the program's records (e.g. the spreadsheet's 'id' column); used to match imports.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -66,9 +75,20 @@ class PersonPage(BasePage):
     ]
     parent_page_types = ["people.PersonIndexPage"]
     subpage_types = []
+    base_form_class = ProfilePageForm
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        return ProfilePermissionTester(user, self)
+
+    def with_content_json(self, content):
+        # The account link is an access setting, not content: publishing or
+        # reverting to an old revision must never unlink (or relink) a person.
+        page = super().with_content_json(content)
+        page.user_id = self.user_id
+        return page
 
     @property
     def full_name(self):
@@ -109,12 +129,21 @@ class FacultyPage(PersonPage):
         FieldPanel("clinical_interests"),
         FieldPanel("clinic_sites", widget=forms.CheckboxSelectMultiple),
         FieldPanel("programs", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel([FieldPanel("email"), FieldPanel("user")], heading="Contact and account"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("external_id"), FieldPanel("user")], heading="Contact and account"
+        ),
     ]
     search_fields = [*PersonPage.search_fields, index.SearchField("roles")]
 
     class Meta:
         verbose_name = "faculty profile"
+        permissions = [
+            ("change_profile_details", "Can edit every field of any profile"),
+            ("edit_own_profile", "Can edit the bio and photo of their own profile"),
+            ("import_people", "Can import people from a spreadsheet"),
+            ("invite_profile_editor", "Can invite a person to edit their own profile"),
+            ("view_content_freshness", "Can view the content freshness report"),
+        ]
 
 
 class ResidentPage(PersonPage):
@@ -134,10 +163,16 @@ class ResidentPage(PersonPage):
         validators=[MinValueValidator(1970), MaxValueValidator(2100)],
         help_text="The year the resident finishes residency, e.g. 2028.",
     )
-    medical_school = models.CharField(max_length=160, blank=True, help_text="e.g. 'University of Example School of Medicine'.")
-    interests = models.CharField(max_length=255, blank=True, help_text="Interests in a phrase, e.g. 'addiction medicine, advocacy'.")
+    medical_school = models.CharField(
+        max_length=160, blank=True, help_text="e.g. 'University of Example School of Medicine'."
+    )
+    interests = models.CharField(
+        max_length=255, blank=True, help_text="Interests in a phrase, e.g. 'addiction medicine, advocacy'."
+    )
     spotlight = RichTextField(
-        blank=True, features=BIO_FEATURES, help_text="A paragraph or a quote that introduces the resident to applicants."
+        blank=True,
+        features=BIO_FEATURES,
+        help_text="A paragraph or a quote that introduces the resident to applicants.",
     )
     continuity_site = models.ForeignKey(
         "programs.ClinicSitePage",
@@ -165,7 +200,9 @@ class ResidentPage(PersonPage):
         FieldPanel("continuity_site"),
         FieldPanel("programs", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([FieldPanel("outcome_kind"), FieldPanel("outcome_detail")], heading="After graduation"),
-        MultiFieldPanel([FieldPanel("email"), FieldPanel("user")], heading="Contact and account"),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("external_id"), FieldPanel("user")], heading="Contact and account"
+        ),
     ]
     search_fields = [
         *PersonPage.search_fields,
@@ -192,7 +229,8 @@ class ResidentPage(PersonPage):
 
     @property
     def outcome(self):
-        return ", ".join(part for part in [self.get_outcome_kind_display(), self.outcome_detail] if part)
+        """The detail says more than the kind ('Geriatric medicine fellowship, ...'); the kind is the fallback."""
+        return self.outcome_detail or self.get_outcome_kind_display()
 
 
 class PersonIndexPage(ProgramChildMixin, BasePage):
@@ -215,9 +253,10 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
     subpage_types = ["people.FacultyPage", "people.ResidentPage"]
 
     def _scope(self, queryset):
-        queryset = queryset.live().public()
+        queryset = live_public(queryset)
         if self.program:
-            return queryset.filter(programs=self.program).descendant_of(self.get_site().root_page)
+            # Linked to the track is enough: a person's page may live anywhere.
+            return queryset.filter(programs=self.program)
         return queryset.child_of(self)
 
     def get_faculty(self):

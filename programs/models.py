@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -12,7 +13,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FAQStreamBlock, FeatureListBlock
-from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, prefetch_images
+from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
 
 
 class ProgramPage(BasePage):
@@ -23,9 +24,7 @@ class ProgramPage(BasePage):
     not shown anywhere.
     """
 
-    short_name = models.CharField(
-        max_length=20, blank=True, help_text="Abbreviation used in running text, e.g. 'PCT'."
-    )
+    short_name = models.CharField(max_length=20, blank=True, help_text="Abbreviation used in running text, e.g. 'PCT'.")
     introduction = models.TextField(help_text="The opening paragraph: who the track is for, in two or three sentences.")
     mission = models.TextField(blank=True, help_text="The track's mission statement.")
     overview = StreamField(BodyStreamBlock(), blank=True, help_text="The program overview, in sections.")
@@ -46,7 +45,10 @@ class ProgramPage(BasePage):
         default=False, help_text="Tick to show the number as 'approximately N'."
     )
     duration_years = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)], help_text="Length of the track in years, e.g. 3."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Length of the track in years, e.g. 3.",
     )
     structure = models.CharField(
         max_length=40, blank=True, help_text="The schedule model in a few characters, e.g. '4+1'."
@@ -67,7 +69,9 @@ class ProgramPage(BasePage):
     )
     eras_program_id = models.CharField("ERAS program ID", max_length=30, blank=True, help_text="Optional.")
     visa_policy = models.CharField(
-        max_length=255, blank=True, help_text="Which visas the track sponsors, e.g. 'J-1 sponsored; H-1B not sponsored'."
+        max_length=255,
+        blank=True,
+        help_text="Which visas the track sponsors, e.g. 'J-1 sponsored; H-1B not sponsored'.",
     )
     score_policy = models.CharField(
         max_length=255, blank=True, help_text="USMLE/COMLEX expectations, e.g. 'Step 2 CK required by interview'."
@@ -117,7 +121,7 @@ class ProgramPage(BasePage):
         return self.short_name or self.title
 
     def live_continuity_sites(self):
-        return ClinicSitePage.objects.live().public().filter(programs=self, role=ClinicSitePage.Role.CONTINUITY)
+        return live_public(ClinicSitePage.objects.filter(programs=self, role=ClinicSitePage.Role.CONTINUITY))
 
     @cached_property
     def continuity_site_count(self):
@@ -131,7 +135,7 @@ class ProgramPage(BasePage):
             prefix = "Approximately " if self.positions_are_approximate else ""
             facts.append(("Residents per year", f"{prefix}{self.positions_per_year}"))
         if self.duration_years:
-            facts.append(("Length", f"{self.duration_years} years"))
+            facts.append(("Length", f"{self.duration_years} year{pluralize(self.duration_years)}"))
         if self.structure:
             value = self.structure
             if self.structure_summary:
@@ -156,7 +160,7 @@ class ProgramPage(BasePage):
 
     def get_sections(self):
         """The track's own child pages (curriculum, sites, people, apply), for its contents list."""
-        children = self.get_children().live().public().specific()
+        children = live_public(self.get_children()).specific()
         return prefetch_images(children, "listing_image", *CARD_RENDITIONS)
 
     def get_context(self, request, *args, **kwargs):
@@ -305,11 +309,9 @@ class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
     max_count_per_parent = 1
 
     def get_sites(self):
-        sites = ClinicSitePage.objects.live().public().descendant_of(self.get_site().root_page)
-        if self.program:
-            sites = sites.filter(programs=self.program)
-        else:
-            sites = sites.child_of(self)
+        sites = live_public(ClinicSitePage.objects.all())
+        # Under a track, being linked to it is enough: a site's page may live under another track.
+        sites = sites.filter(programs=self.program) if self.program else sites.child_of(self)
         sites = sites.order_by("role", "title")
         return prefetch_images(sites, "image", *CARD_RENDITIONS)
 
@@ -350,7 +352,12 @@ class ClinicSitePage(BasePage):
         "what residents do here", blank=True, features=RICH_TEXT_FEATURES, help_text="Residents' work at this site."
     )
     image = models.ForeignKey(
-        "core.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="A photo of the site."
+        "core.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A photo of the site.",
     )
     street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
     address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or building.")
@@ -399,13 +406,13 @@ class ClinicSitePage(BasePage):
         from core.models import PORTRAIT_RENDITIONS
         from people.models import FacultyPage
 
-        faculty = FacultyPage.objects.live().public().filter(clinic_sites=self).order_by("last_name", "first_name")
+        faculty = live_public(FacultyPage.objects.filter(clinic_sites=self)).order_by("last_name", "first_name")
         return prefetch_images(faculty, "photo", *PORTRAIT_RENDITIONS)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["preceptors"] = self.get_preceptors()
-        context["site_programs"] = ProgramPage.objects.live().public().filter(clinic_sites=self)
+        context["site_programs"] = live_public(ProgramPage.objects.filter(clinic_sites=self))
         return context
 
 
@@ -457,11 +464,17 @@ class ApplyPage(ProgramChildMixin, BasePage):
 class ApplyTimelineEvent(Orderable):
     page = ParentalKey(ApplyPage, on_delete=models.CASCADE, related_name="timeline")
     date = models.DateField(help_text="The date, or the first day of a period.")
-    end_date = models.DateField(null=True, blank=True, help_text="Last day, if this is a period (e.g. interview season).")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day, if this is a period (e.g. interview season)."
+    )
     title = models.CharField(max_length=120, help_text="e.g. 'ERAS opens to applicants'.")
     description = models.CharField(max_length=300, blank=True, help_text="Optional: a sentence of detail.")
 
-    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("end_date")]), FieldPanel("title"), FieldPanel("description")]
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("end_date")]),
+        FieldPanel("title"),
+        FieldPanel("description"),
+    ]
 
     def clean(self):
         super().clean()

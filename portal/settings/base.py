@@ -168,6 +168,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # nothing may load from another host
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # admin avatars would otherwise load from gravatar.com
 WAGTAIL_USER_EDIT_FORM = None
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -1,0 +1,63 @@
+"""Factories for the shared models: images with alt text and the site-wide contact settings."""
+
+import factory
+import wagtail_factories
+from factory.django import DjangoModelFactory
+from wagtail.models import Collection
+
+from core.models import ContactSettings, CustomImage, SocialLink
+
+# A small palette so generated images differ from one another without being random.
+IMAGE_COLOURS = ["#2f5d8a", "#8a5a2f", "#3d7a4a", "#7a3d6b", "#5a5a5a", "#a0522d"]
+
+
+class CustomImageFactory(wagtail_factories.ImageFactory):
+    """A small generated image in the root collection, with alt text (which the model requires)."""
+
+    class Meta:
+        model = CustomImage
+
+    # wagtail_factories would add a new root collection per image; use the real root instead.
+    collection = factory.LazyFunction(Collection.get_first_root_node)
+    title = factory.Sequence(lambda n: f"Test image {n}")
+    alt_text = factory.LazyAttribute(lambda image: f"Placeholder picture: {image.title}")
+    file = factory.django.ImageField(
+        width=64,
+        height=80,
+        format="PNG",
+        color=factory.Sequence(lambda n: IMAGE_COLOURS[n % len(IMAGE_COLOURS)]),
+        filename=factory.Sequence(lambda n: f"test-image-{n}.png"),
+    )
+
+
+class SocialLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = SocialLink
+
+    settings = factory.LazyFunction(lambda: ContactSettings.load())
+    label = factory.Sequence(lambda n: f"Social network {n}")
+    url = factory.Sequence(lambda n: f"https://social.example.org/residency-{n}")
+
+
+CONTACT_DEFAULTS = {
+    "program_name": "Internal Medicine Residency Program",
+    "institution_name": "Example Medical Center",
+    "street_address": "100 Example Avenue",
+    "address_line_2": "Suite 200",
+    "city": "Exampleville",
+    "region": "CA",
+    "postal_code": "90000",
+    "phone": "(310) 555-0100",
+    "email": "residency@example.org",
+    "eras_url": "https://students-residents.aamc.org/applying-residencies-eras",
+    "footer_text": "<p>A fictional program used in tests.</p>",
+}
+
+
+def set_contact_settings(**fields):
+    """Fill the ContactSettings singleton (created on first use) with test defaults, overridden by `fields`."""
+    contact = ContactSettings.load()
+    for name, value in {**CONTACT_DEFAULTS, **fields}.items():
+        setattr(contact, name, value)
+    contact.save()
+    return contact

@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite."""
+
+import factory.random
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+from tests.utils import build_site
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds the whole demo site; deselect with -m 'not slow'")
+    # WhiteNoise warns that collectstatic has not run; tests serve static files from the finders.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_media(tmp_path_factory):
+    """Images and renditions written by the tests go to a temporary directory, not the repository."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Deterministic factories, and no cached site root paths or renditions from an earlier test's tree."""
+    factory.random.reseed_random("residency-portal")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def site_tree(django_db_setup, django_db_blocker):
+    """The standard site tree, built once per test module and rolled back afterwards.
+
+    Tests that use it also need the `db` fixture; whatever they add is rolled back after each test.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = build_site()
+        yield tree
+        transaction.set_rollback(True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.utils import QUERY_COUNTS
+
+    if QUERY_COUNTS:
+        terminalreporter.section("SQL queries per page render: a little content vs a lot, warm / cold cache")
+        for label, (small_warm, small_cold, large_warm, large_cold) in sorted(QUERY_COUNTS.items()):
+            terminalreporter.write_line(
+                f"warm {small_warm:3d} vs {large_warm:3d}   cold {small_cold:3d} vs {large_cold:3d}   {label}"
+            )

@@ -1,0 +1,248 @@
+"""Every public page costs a constant number of SQL queries, however much content it shows.
+
+Each test renders a page with a little content, adds a lot more, and renders it again. Each
+measurement renders the page once first (so renditions and settings rows already exist), then counts
+a render with the cache warm and a render with the cache emptied. The cold count is the stricter
+one: rendition lookups that a listing failed to prefetch show up as extra queries there instead of
+hiding in the rendition cache. The counts are printed at the end of the run.
+"""
+
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.rich_text import RichText
+
+from core.factories import CustomImageFactory
+from home.factories import StandardPageFactory
+from people.factories import FacultyPageFactory, ResidentPageFactory
+from people.models import ResidentPage
+from programs.factories import ClinicSitePageFactory, ProgramPageFactory
+from programs.models import ApplyTimelineEvent, ClinicSitePage, CurriculumRotation, ProgramSalary
+from tests.utils import CURRENT_CLASS_YEAR, GRADUATE_CLASS_YEAR, QUERY_COUNTS, SiteTestCase
+
+# No public page should need more than this, whatever it shows: with the cache warm (the normal case, and
+# what Redis gives every app server) and with it empty (after a deploy or a flush, or with Redis down).
+# The busiest pages (a track's page, a clinic site) measured 22-23 when these ceilings were set.
+WARM_CEILING = 25
+COLD_CEILING = 25
+
+
+def short_sql(query, width=160):
+    """A query's SQL with the column list elided, short enough to read in a failure message."""
+    sql = re.sub(r"^SELECT .*? FROM ", "SELECT ... FROM ", query["sql"], flags=re.S)
+    return sql if len(sql) <= width else sql[: width - 3] + "..."
+
+
+class QueryCountTestCase(SiteTestCase):
+    def capture(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return queries
+
+    def measure(self, url, clear_cache=True):
+        """(warm, cold) queries of a render: with the cache as the previous render left it, and with it emptied."""
+        self.assertEqual(self.client.get(url).status_code, 200)  # create renditions and settings rows
+        warm = self.capture(url)
+        if clear_cache:
+            cache.clear()
+        cold = self.capture(url)
+        return warm, cold
+
+    def assert_constant_queries(self, label, url, grow, clear_cache=True):
+        small = self.measure(url, clear_cache)
+        grow()
+        large = self.measure(url, clear_cache)
+        QUERY_COUNTS[label] = tuple(len(queries) for queries in (*small, *large))
+        for kind, before, after in zip(("warm", "cold"), small, large, strict=True):
+            if len(before) != len(after):
+                before_sql = [q["sql"] for q in before.captured_queries]
+                extra = [q for q in after.captured_queries if q["sql"] not in before_sql]
+                self.fail(
+                    f"{label} ({kind} cache): {len(before)} queries with a little content, {len(after)} with a lot. "
+                    "Queries only in the larger render (first 5):\n" + "\n".join(map(short_sql, extra[:5]))
+                )
+        warm, cold = large
+        self.assertLessEqual(
+            len(warm), WARM_CEILING, f"{label}: {len(warm)} queries:\n" + "\n".join(map(short_sql, warm))
+        )
+        self.assertLessEqual(
+            len(cold), COLD_CEILING, f"{label}: {len(cold)} queries:\n" + "\n".join(map(short_sql, cold))
+        )
+
+
+class PageQueryCountTests(QueryCountTestCase):
+    def test_home_page_with_1_and_5_tracks(self):
+        def grow():
+            for n in range(4):
+                ProgramPageFactory(parent=self.tree.home, title=f"Extra Track {n}", listing_image=CustomImageFactory())
+
+        self.assert_constant_queries("HomePage: 1 vs 5 tracks", self.tree.home.url, grow)
+
+    def test_standard_page_with_few_and_many_blocks(self):
+        page = self.tree.benefits
+
+        def grow():
+            page.body = [
+                *page.body.raw_data,
+                *[{"type": "heading", "value": {"text": f"Section {n}", "level": "h2"}} for n in range(10)],
+                *[{"type": "paragraph", "value": f"<p>Paragraph {n}</p>"} for n in range(10)],
+                *[{"type": "quote", "value": {"quote": f"Quote {n}", "attribution": "PGY-1"}} for n in range(5)],
+            ]
+            page.save_revision().publish()
+            for n in range(5):
+                StandardPageFactory(parent=page, title=f"Child page {n}", listing_image=CustomImageFactory())
+
+        self.assert_constant_queries("StandardPage: 2 vs 27 blocks", page.url, grow)
+
+    def test_standard_page_with_1_and_6_body_images(self):
+        """Body images are looked up in one query; their renditions come from the rendition cache."""
+        page = StandardPageFactory(parent=self.tree.home, title="Gallery")
+
+        def set_images(count):
+            page.body = [("image", {"image": CustomImageFactory(), "caption": f"Photo {n}"}) for n in range(count)]
+            page.save_revision().publish()
+
+        set_images(1)
+        self.assert_constant_queries(
+            "StandardPage: 1 vs 6 body images (warm cache)", page.url, lambda: set_images(6), clear_cache=False
+        )
+
+    def test_program_page_with_few_and_many_sections_sites_and_salaries(self):
+        track = self.tree.track
+
+        def grow():
+            for n in range(6):
+                StandardPageFactory(parent=track, title=f"Section {n}", listing_image=CustomImageFactory())
+            for n in range(5):
+                ClinicSitePageFactory(parent=self.tree.sites_index, title=f"More clinic {n}", programs=[track])
+            for n in range(5):
+                ProgramSalary.objects.create(page=track, year_label=f"PGY-{n + 4}", amount=80000 + n)
+
+        self.assert_constant_queries("ProgramPage: few vs many sections/sites/salaries", track.url, grow)
+
+    def test_curriculum_with_3_and_30_rotations(self):
+        curriculum = self.tree.curriculum
+
+        def grow():
+            kinds = list(CurriculumRotation.Kind)
+            for n in range(27):
+                CurriculumRotation.objects.create(
+                    page=curriculum, year=n % 3 + 1, kind=kinds[n % len(kinds)], name=f"Rotation {n}", weeks=2
+                )
+
+        self.assert_constant_queries("CurriculumPage: 3 vs 30 rotations", curriculum.url, grow)
+
+    def test_clinic_site_index_with_2_and_12_sites(self):
+        def grow():
+            for n in range(10):
+                ClinicSitePageFactory(
+                    parent=self.tree.sites_index,
+                    title=f"Extra clinic {n}",
+                    role=ClinicSitePage.Role.CONTINUITY if n % 2 else ClinicSitePage.Role.ELECTIVE,
+                    programs=[self.tree.track],
+                )
+
+        self.assert_constant_queries("ClinicSiteIndexPage: 2 vs 12 sites", self.tree.sites_index.url, grow)
+
+    def test_clinic_site_with_2_and_12_preceptors(self):
+        site = self.tree.continuity_site
+
+        def grow():
+            for _ in range(10):
+                FacultyPageFactory(parent=self.tree.faculty_index, programs=[self.tree.track], clinic_sites=[site])
+            for n in range(2):
+                other = ProgramPageFactory(parent=self.tree.home, title=f"Other Track {n}")
+                site.programs.add(other)
+            site.programs.commit()
+            for _ in range(5):
+                ResidentPageFactory(parent=self.tree.residents_index, continuity_site=site)
+
+        self.assert_constant_queries("ClinicSitePage: 2 vs 12 preceptors", site.url, grow)
+
+    def test_apply_page_with_2_and_20_events(self):
+        apply = self.tree.apply
+
+        def grow():
+            for n in range(18):
+                ApplyTimelineEvent.objects.create(page=apply, date=f"2026-{n % 12 + 1:02d}-10", title=f"Event {n}")
+            apply.faq = [
+                ("question", {"question": f"Question {n}?", "answer": RichText(f"<p>Answer {n}.</p>")})
+                for n in range(10)
+            ]
+            apply.save_revision().publish()
+
+        self.assert_constant_queries("ApplyPage: 2 vs 20 events", apply.url, grow)
+
+    def test_faculty_index_with_5_and_50_people(self):
+        sites = [self.tree.continuity_site, self.tree.elective_site]
+
+        def add_faculty(count):
+            for n in range(count):
+                FacultyPageFactory(
+                    parent=self.tree.faculty_index,
+                    is_leadership=n % 10 == 0,
+                    programs=[self.tree.track],
+                    clinic_sites=sites[: n % 3],
+                    clinical_interests=[f"Interest {n % 7}", "Primary care"],
+                )
+
+        add_faculty(3)
+        self.assert_constant_queries(
+            "PersonIndexPage (faculty): 5 vs 50 people", self.tree.faculty_index.url, lambda: add_faculty(45)
+        )
+
+    def test_residents_index_with_5_and_50_people(self):
+        def add_residents(count):
+            for n in range(count):
+                graduate = n % 4 == 0
+                ResidentPageFactory(
+                    parent=self.tree.residents_index,
+                    graduation_year=GRADUATE_CLASS_YEAR - n % 3 if graduate else CURRENT_CLASS_YEAR - 1 + n % 3,
+                    programs=[self.tree.track],
+                    continuity_site=self.tree.continuity_site,
+                    outcome_kind=ResidentPage.Outcome.PRIMARY_CARE if graduate else "",
+                    outcome_detail="Primary care practice, Example Clinic" if graduate else "",
+                )
+
+        add_residents(3)
+        self.assert_constant_queries(
+            "PersonIndexPage (residents): 5 vs 50 people", self.tree.residents_index.url, lambda: add_residents(45)
+        )
+
+    def test_faculty_page_with_few_and_many_interests_sites_and_tracks(self):
+        person = self.tree.director
+
+        def grow():
+            for n in range(4):
+                person.clinic_sites.add(ClinicSitePageFactory(parent=self.tree.sites_index, programs=[self.tree.track]))
+                person.programs.add(ProgramPageFactory(parent=self.tree.home, title=f"Faculty Track {n}"))
+            person.clinical_interests.add(*[f"Interest {n}" for n in range(8)])
+            person.save_revision().publish()
+
+        self.assert_constant_queries("FacultyPage: few vs many interests/sites/tracks", person.url, grow)
+
+    def test_resident_page_with_1_and_4_tracks(self):
+        person = self.tree.resident
+
+        def grow():
+            for n in range(3):
+                person.programs.add(ProgramPageFactory(parent=self.tree.home, title=f"Resident Track {n}"))
+            person.save_revision().publish()
+
+        self.assert_constant_queries("ResidentPage: 1 vs 4 tracks", person.url, grow)
+
+    def test_search_with_2_and_12_results(self):
+        def add_pages(count, start):
+            for n in range(start, start + count):
+                StandardPageFactory(
+                    parent=self.tree.home,
+                    title=f"Zebrafish page {n}",
+                    listing_summary="About zebrafish.",
+                    listing_image=CustomImageFactory(),
+                )
+
+        add_pages(2, 0)
+        self.assert_constant_queries("Search: 2 vs 12 results", "/search/?query=zebrafish", lambda: add_pages(10, 2))

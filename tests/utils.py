@@ -1,0 +1,345 @@
+"""Helpers shared by the test suite: the standard site tree and HTML inspection."""
+
+import html
+import re
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+from django.core.cache import cache
+from django.urls import reverse
+from wagtail import blocks
+from wagtail.fields import StreamField
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text
+
+from core.factories import CustomImageFactory, set_contact_settings
+from home.factories import HomePageFactory, StandardPageFactory
+from people.factories import FacultyPageFactory, PersonIndexPageFactory, ResidentPageFactory
+from people.models import PersonIndexPage, ResidentPage, latest_graduated_class
+from programs.factories import (
+    ApplyPageFactory,
+    ClinicSiteIndexPageFactory,
+    ClinicSitePageFactory,
+    CurriculumPageFactory,
+    ProgramPageFactory,
+)
+from programs.models import ClinicSitePage, CurriculumRotation
+
+# Relative to today, so the resident stays current and the graduate stays graduated whenever the suite runs.
+CURRENT_CLASS_YEAR = latest_graduated_class() + 2
+GRADUATE_CLASS_YEAR = latest_graduated_class() - 1
+
+
+def make_home():
+    """A HomePage as the root of the default site, replacing Wagtail's welcome page."""
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True, site_name="Residency")
+    site.root_page = home
+    site.save()
+    Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
+    return home
+
+
+def build_track(home, title="Primary Care Track", short_name="PCT", **facts):
+    """A track with a curriculum, clinic sites, an apply page, people indexes and a content page."""
+    track = ProgramPageFactory(
+        parent=home,
+        title=title,
+        short_name=short_name,
+        listing_image=CustomImageFactory(),
+        salaries=[("PGY-1", 71000), ("PGY-2", 74000), ("PGY-3", 77000)],
+        **facts,
+    )
+    curriculum = CurriculumPageFactory(
+        parent=track,
+        listing_image=CustomImageFactory(),
+        rotations=[
+            {
+                "year": 1,
+                "kind": CurriculumRotation.Kind.CONTINUITY,
+                "name": f"{short_name} continuity clinic week",
+                "weeks": 10,
+            },
+            {"year": 1, "kind": CurriculumRotation.Kind.INPATIENT, "name": f"{short_name} wards", "weeks": 24},
+            {"year": 2, "kind": CurriculumRotation.Kind.AMBULATORY, "name": f"{short_name} geriatrics", "weeks": 4},
+        ],
+    )
+    sites_index = ClinicSiteIndexPageFactory(
+        parent=track, title="Clinic sites", slug="clinic-sites", listing_image=CustomImageFactory()
+    )
+    continuity_site = ClinicSitePageFactory(
+        parent=sites_index,
+        title=f"{short_name} Community Health Center",
+        kind=ClinicSitePage.Kind.FQHC,
+        role=ClinicSitePage.Role.CONTINUITY,
+        programs=[track],
+    )
+    elective_site = ClinicSitePageFactory(
+        parent=sites_index,
+        title=f"{short_name} Street Medicine Clinic",
+        kind=ClinicSitePage.Kind.OTHER,
+        role=ClinicSitePage.Role.ELECTIVE,
+        programs=[track],
+    )
+    apply = ApplyPageFactory(
+        parent=track,
+        timeline=[
+            {"title": f"{short_name}: ERAS opens to applicants"},
+            {"title": f"{short_name}: Interview season"},
+        ],
+    )
+    faculty_index = PersonIndexPageFactory(
+        parent=track, title="Faculty", slug="faculty", audience=PersonIndexPage.Audience.FACULTY
+    )
+    residents_index = PersonIndexPageFactory(
+        parent=track, title="Residents and graduates", slug="residents", audience=PersonIndexPage.Audience.RESIDENTS
+    )
+    director = FacultyPageFactory(
+        parent=faculty_index,
+        is_leadership=True,
+        roles=f"Director, {title}",
+        programs=[track],
+        clinic_sites=[continuity_site],
+        clinical_interests=["HIV primary care", "Geriatrics"],
+    )
+    preceptor = FacultyPageFactory(
+        parent=faculty_index, programs=[track], clinic_sites=[continuity_site], clinical_interests=["Addiction"]
+    )
+    resident = ResidentPageFactory(
+        parent=residents_index,
+        graduation_year=CURRENT_CLASS_YEAR,
+        programs=[track],
+        continuity_site=continuity_site,
+    )
+    graduate = ResidentPageFactory(
+        parent=residents_index,
+        graduation_year=GRADUATE_CLASS_YEAR,
+        programs=[track],
+        outcome_kind=ResidentPage.Outcome.FELLOWSHIP,
+        outcome_detail="Geriatric medicine fellowship, Example University",
+    )
+    wellness = StandardPageFactory(parent=track, title=f"{short_name} wellness")
+    return SimpleNamespace(
+        track=track,
+        curriculum=curriculum,
+        sites_index=sites_index,
+        continuity_site=continuity_site,
+        elective_site=elective_site,
+        apply=apply,
+        faculty_index=faculty_index,
+        residents_index=residents_index,
+        director=director,
+        preceptor=preceptor,
+        resident=resident,
+        graduate=graduate,
+        wellness=wellness,
+    )
+
+
+def build_site():
+    """The standard test site: a home page, one track with one of every page type, contact settings."""
+    home = make_home()
+    set_contact_settings()
+    pct = build_track(home)
+    benefits = StandardPageFactory(parent=home, title="Benefits", slug="benefits")
+    cache.clear()
+    return SimpleNamespace(home=home, benefits=benefits, pct=pct, **vars(pct))
+
+
+class SiteTestCase(WagtailPageTestCase):
+    """A WagtailPageTestCase with the standard site tree, built once for the class."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.tree = build_site()
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    def assert_previewable(self, page, *expected_texts):
+        """The page previews in the admin (with its StreamField content), and the preview shows `expected_texts`."""
+        user = self.login()
+        data = preview_post_data(self.client, page)
+        self.assertPageIsPreviewable(page, post_data=data, user=user)
+        self.client.force_login(user)
+        preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+        self.assertEqual(self.client.post(preview_url, data).json(), {"is_valid": True, "is_available": True})
+        response = self.client.get(preview_url)
+        self.assertEqual(response.status_code, 200)
+        text = visible_text(response.content.decode())
+        for expected in expected_texts:
+            self.assertIn(expected, text)
+        self.client.logout()
+
+    def get_html(self, page, client=None):
+        response = (client or self.client).get(page.url)
+        self.assertEqual(response.status_code, 200, f"{page.url} returned {response.status_code}")
+        return response.content.decode()
+
+
+# -- admin form data -------------------------------------------------------------------------
+
+
+def block_form_data(block, value):
+    """The admin form data for a block value, as a nested structure for `nested_form_data`.
+
+    The edit form renders StreamFields with JavaScript, so their data cannot be scraped from its HTML.
+    """
+    if isinstance(block, blocks.StreamBlock):
+        data = {
+            str(index): {
+                "type": child.block_type,
+                "value": block_form_data(child.block, child.value),
+                "id": child.id or "",
+                "deleted": "",
+                "order": str(index),
+            }
+            for index, child in enumerate(value)
+        }
+        data["count"] = str(len(value))
+        return data
+    if isinstance(block, blocks.StructBlock):
+        return {name: block_form_data(child, value.get(name)) for name, child in block.child_blocks.items()}
+    if isinstance(block, blocks.ListBlock):
+        data = {
+            str(index): {
+                "value": block_form_data(block.child_block, child.value),
+                "id": child.id or "",
+                "deleted": "",
+                "order": str(index),
+            }
+            for index, child in enumerate(value.bound_blocks)
+        }
+        data["count"] = str(len(value.bound_blocks))
+        return data
+    if isinstance(block, blocks.RichTextBlock):
+        return rich_text(value.source if value else "", features=block.features)
+    if isinstance(block, blocks.ChooserBlock):
+        return str(value.pk) if value else ""
+    if isinstance(block, blocks.BooleanBlock):
+        return "on" if value else ""
+    return "" if value is None else str(value)
+
+
+def preview_post_data(client, page):
+    """The edit form's data for `page` (client must be logged in), StreamFields included."""
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    markup = response.content.decode()
+    data = querydict_from_html(markup, form_id="page-edit-form")
+    # querydict_from_html posts a ticked checkbox that has no value attribute as "", which Django reads as False.
+    form = WagtailPageTestCase.get_soup(markup).find("form", attrs={"id": "page-edit-form"})
+    for checkbox in form.find_all("input", attrs={"type": "checkbox"}):
+        if checkbox.has_attr("checked") and "value" not in checkbox.attrs:
+            data[checkbox["name"]] = "on"
+    specific = page.specific
+    for field in specific._meta.get_fields():
+        if isinstance(field, StreamField):
+            stream = nested_form_data({field.name: block_form_data(field.stream_block, getattr(specific, field.name))})
+            for key, value in stream.items():
+                data[key] = value
+    return data
+
+
+# -- HTML inspection ---------------------------------------------------------------------------
+
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def visible_text(markup):
+    """Text of an HTML document or fragment: tags stripped, entities unescaped, whitespace and quotes normalised."""
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S | re.I)
+    return normalise(html.unescape(_TAGS.sub(" ", markup)))
+
+
+def normalise(text):
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+class TagCollector(HTMLParser):
+    """Records every start tag with its attributes (and the body of each <script>)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+        self._in_script = None
+
+    def handle_starttag(self, tag, attrs):
+        entry = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.tags.append(entry)
+        if tag == "script":
+            self._in_script = entry
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append({"tag": tag, "attrs": dict(attrs), "text": ""})
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            self._in_script["text"] += data
+
+
+def parse_tags(markup):
+    collector = TagCollector()
+    collector.feed(markup)
+    collector.close()
+    return collector.tags
+
+
+# -- page type rules ---------------------------------------------------------------------------
+
+
+def all_page_models():
+    """Every concrete page type of the project, plus Wagtail's root Page type."""
+    from wagtail.models import get_page_models
+
+    return [model for model in get_page_models() if not model._meta.abstract]
+
+
+class PageTypeRulesMixin:
+    """Checks a page type's parent and child rules against the whole set of page types.
+
+    Subclasses set `model`, `parents` and `subpages` (sets of page classes).
+    """
+
+    model = None
+    parents = set()
+    subpages = set()
+
+    def test_allowed_parent_page_types(self):
+        self.assertAllowedParentPageTypes(self.model, self.parents)
+
+    def test_allowed_subpage_types(self):
+        self.assertAllowedSubpageTypes(self.model, self.subpages)
+
+    def test_can_create_only_under_allowed_parents(self):
+        for parent in all_page_models():
+            with self.subTest(parent=parent.__name__):
+                if parent in self.parents:
+                    self.assertCanCreateAt(parent, self.model)
+                else:
+                    self.assertCanNotCreateAt(parent, self.model)
+
+    def test_can_create_only_allowed_children(self):
+        for child in all_page_models():
+            with self.subTest(child=child.__name__):
+                if child in self.subpages:
+                    self.assertCanCreateAt(self.model, child)
+                else:
+                    self.assertCanNotCreateAt(self.model, child)
+
+
+# -- query counting ----------------------------------------------------------------------------
+
+# Filled in by the query-count tests and printed at the end of the run (see conftest.py).
+QUERY_COUNTS = {}
