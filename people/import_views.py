@@ -1,0 +1,210 @@
+"""The admin's "Import people" screens: upload a spreadsheet, preview what it would do, confirm.
+
+The uploaded bytes are kept between the preview and the confirmation in the
+user's (database-backed) session, compressed, so any app server can handle the
+confirmation and nothing with people's details is written to public media
+storage. The confirmation re-reads and re-validates the file inside the
+import's transaction, so it acts on the database as it is then, not as it was
+at preview time.
+"""
+
+import base64
+import binascii
+import secrets
+import zlib
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from people.importing import (
+    COLUMNS,
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    ImportFileError,
+    default_parent,
+    run_import,
+)
+from people.models import PersonIndexPage, ResidentPage
+
+PERMISSION = "people.import_people"
+SESSION_KEY = "people_import"
+EXAMPLE_FILE = Path(__file__).resolve().parent / "import_example" / "people.csv"
+
+
+def forbidden(request):
+    """A 403 in the admin's own layout (Wagtail's admin URL wrapper would turn PermissionDenied into a redirect)."""
+    context = {"page_title": "Permission denied", "header_icon": "warning"}
+    return TemplateResponse(request, "people/admin/import_forbidden.html", context, status=403)
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        parent = obj.get_parent()
+        return f"{obj.title} (under {parent.title})" if parent else obj.title
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text=(
+            f"A .csv file saved as UTF-8 ('CSV UTF-8' in Excel) or an .xlsx workbook; "
+            f"at most {MAX_FILE_SIZE // 1024 // 1024} MB and {MAX_ROWS:,} people. Row 1 names the columns."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    parent = ParentChoiceField(
+        queryset=PersonIndexPage.objects.order_by("path"),
+        label="Add new people under",
+        help_text="The people index page that new profiles are created in. Existing profiles stay where they are.",
+    )
+    publish = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Publish",
+        help_text=(
+            "Publish new and changed profiles at once. Untick to save them as drafts. "
+            "A profile that already has someone else's unpublished changes is always saved as a draft."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].initial = default_parent()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_FILE_SIZE // 1024 // 1024} MB. Split it into smaller files."
+            )
+        return upload
+
+
+class ImportViewMixin(WagtailAdminTemplateMixin):
+    page_title = "Import people"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(PERMISSION):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": reverse("people_import"), "label": "Import people"}]
+
+    def render_form(self, form):
+        context = self.get_context_data(
+            form=form,
+            action_url=reverse("people_import"),
+            submit_button_label="Preview import",
+            submit_button_active_label="Checking the file…",
+            columns=COLUMNS,
+            outcomes=ResidentPage.Outcome.choices,
+            example_url=reverse("people_import_example"),
+        )
+        self.template_name = "people/admin/import_form.html"
+        return self.render_to_response(context)
+
+    def render_preview(self, plan, filename, token=None):
+        self.page_subtitle = f"Preview of {filename}"
+        context = self.get_context_data(plan=plan, filename=filename, token=token, upload_url=reverse("people_import"))
+        self.template_name = "people/admin/import_preview.html"
+        return self.render_to_response(context)
+
+
+class PeopleImportView(ImportViewMixin, View):
+    """Step 1 and 2: the upload form, and the preview of what the file would do."""
+
+    def get(self, request):
+        return self.render_form(PeopleImportForm())
+
+    def post(self, request):
+        form = PeopleImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form)
+        upload = form.cleaned_data["file"]
+        data = b"".join(upload.chunks())
+        parent, publish = form.cleaned_data["parent"], form.cleaned_data["publish"]
+        try:
+            plan = run_import(data, upload.name, parent=parent, publish=publish, user=request.user, dry_run=True)
+        except ImportFileError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.render_form(form)
+        token = None
+        request.session.pop(SESSION_KEY, None)
+        if not plan.errors:
+            token = secrets.token_urlsafe(24)
+            request.session[SESSION_KEY] = {
+                "token": token,
+                "user": request.user.pk,
+                "name": upload.name,
+                "data": base64.b64encode(zlib.compress(data)).decode("ascii"),
+                "parent": parent.pk,
+                "publish": publish,
+            }
+        return self.render_preview(plan, upload.name, token)
+
+
+class PeopleImportConfirmView(ImportViewMixin, View):
+    """Step 3: apply the previewed file (re-validated now, inside the import's transaction)."""
+
+    def get(self, request):
+        return redirect("people_import")
+
+    def post(self, request):
+        stored = request.session.get(SESSION_KEY)
+        if not stored or stored.get("user") != request.user.pk or stored.get("token") != request.POST.get("token"):
+            messages.error(
+                request, "That import preview has expired or was replaced by another upload. Upload the file again."
+            )
+            return redirect("people_import")
+        try:
+            data = zlib.decompress(base64.b64decode(stored["data"]))
+        except (binascii.Error, zlib.error, KeyError, TypeError):
+            request.session.pop(SESSION_KEY, None)
+            messages.error(request, "The uploaded file could not be recovered. Upload it again.")
+            return redirect("people_import")
+        parent = PersonIndexPage.objects.filter(pk=stored.get("parent")).first()
+        if parent is None:
+            request.session.pop(SESSION_KEY, None)
+            messages.error(request, "The page to add new people under no longer exists. Upload the file again.")
+            return redirect("people_import")
+
+        try:
+            plan = run_import(data, stored["name"], parent=parent, publish=stored["publish"], user=request.user)
+        except ImportFileError as exc:  # the same bytes were readable at preview time, but be safe
+            request.session.pop(SESSION_KEY, None)
+            form = PeopleImportForm()
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.render_form(form)
+        request.session.pop(SESSION_KEY, None)
+        if plan.errors:
+            # Something changed since the preview (e.g. someone else took an email). Nothing was written.
+            return self.render_preview(plan, stored["name"])
+
+        counts = [f"{len(plan.to_create)} created", f"{len(plan.to_update)} updated"]
+        if plan.to_publish:
+            counts.append(f"{len(plan.to_publish)} drafts published")
+        counts.append(f"{len(plan.unchanged)} unchanged")
+        drafts = "" if stored["publish"] else " New and changed profiles were saved as drafts."
+        messages.success(request, f"Imported {stored['name']}: {', '.join(counts)}.{drafts}")
+        if plan.parent is not None:
+            return redirect("wagtailadmin_explore", plan.parent.pk)
+        return redirect("people_import")
+
+
+def example_file(request):
+    """The example spreadsheet, as a download."""
+    if not request.user.has_perm(PERMISSION):
+        return forbidden(request)
+    return FileResponse(EXAMPLE_FILE.open("rb"), as_attachment=True, filename="people-example.csv")
