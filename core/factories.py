@@ -61,3 +61,19 @@ def set_contact_settings(**fields):
         setattr(contact, name, value)
     contact.save()
     return contact
+
+
+def related_pages(field_name):
+    """A post-generation hook for a ParentalManyToManyField: `programs=[track, ...]`.
+
+    Setting such a field alone only changes memory; committing writes the rows.
+    """
+
+    def set_related(page, create, extracted, **kwargs):
+        if extracted is None:
+            return
+        getattr(page, field_name).set(list(extracted))
+        if create:
+            getattr(page, field_name).commit()
+
+    return factory.PostGeneration(set_related)

@@ -213,6 +213,20 @@ def live_public(queryset):
     return queryset.live().exclude(Exists(restricted))
 
 
+def live_related(manager):
+    """The live, public pages of a many-to-many relation.
+
+    In a preview the relation holds unsaved objects in memory (modelcluster's
+    FakeQuerySet), which has no `.live()`; filter those in Python instead.
+    """
+    from django.db.models import QuerySet
+
+    pages = manager.all()
+    if isinstance(pages, QuerySet):
+        return live_public(pages)
+    return [page for page in pages if page.live]
+
+
 def prefetch_images(queryset, field, *filter_specs):
     """Fetch the image behind `field` and its renditions for a whole queryset in two queries."""
     from django.db.models import Prefetch

@@ -14,7 +14,7 @@ import factory
 import wagtail_factories
 from django.utils.text import slugify
 
-from core.factories import CustomImageFactory
+from core.factories import CustomImageFactory, related_pages
 from people.models import FacultyPage, PersonIndexPage, ResidentPage
 
 FIRST_NAMES = [
@@ -27,11 +27,6 @@ LAST_NAMES = [
     "Okonkwo-Test", "Pemberton", "Quintero", "Rasmussen", "Stavros", "Thornbury", "Underhill",
     "Vantongeren", "Whitcombe",
 ]  # fmt: skip
-
-
-def _commit_m2m(page, field, values):
-    getattr(page, field).set(values)
-    getattr(page, field).commit()
 
 
 class PersonIndexPageFactory(wagtail_factories.PageFactory):
@@ -62,15 +57,7 @@ class PersonPageFactory(wagtail_factories.PageFactory):
     )
     bio = factory.LazyAttribute(lambda person: f"<p>{person.first_name} {person.last_name} is a fictional person.</p>")
 
-    @factory.post_generation
-    def programs(self, create, extracted, **kwargs):
-        """`programs=[track, ...]`: the tracks this person belongs to."""
-        if extracted is None:
-            return
-        if create:
-            _commit_m2m(self, "programs", list(extracted))
-        else:
-            self.programs = list(extracted)
+    programs = related_pages("programs")
 
 
 class FacultyPageFactory(PersonPageFactory):
@@ -80,15 +67,7 @@ class FacultyPageFactory(PersonPageFactory):
     roles = "Core faculty"
     is_leadership = False
 
-    @factory.post_generation
-    def clinic_sites(self, create, extracted, **kwargs):
-        """`clinic_sites=[site, ...]`: where this person precepts."""
-        if extracted is None:
-            return
-        if create:
-            _commit_m2m(self, "clinic_sites", list(extracted))
-        else:
-            self.clinic_sites = list(extracted)
+    clinic_sites = related_pages("clinic_sites")
 
     @factory.post_generation
     def clinical_interests(self, create, extracted, **kwargs):

@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from core.models import PORTRAIT_RENDITIONS, BasePage, live_public, prefetch_images
+from core.models import PORTRAIT_RENDITIONS, BasePage, live_public, live_related, prefetch_images
 from people.forms import ProfilePageForm
 from people.permissions import ProfilePermissionTester
 from programs.models import ProgramChildMixin, ProgramPage
@@ -94,6 +94,10 @@ class PersonPage(BasePage):
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    def live_programs(self):
+        """The person's tracks that applicants can open (drafts and private pages left out)."""
+        return live_related(self.programs)
+
     @property
     def name_with_credentials(self):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
@@ -134,6 +138,9 @@ class FacultyPage(PersonPage):
         ),
     ]
     search_fields = [*PersonPage.search_fields, index.SearchField("roles")]
+
+    def live_clinic_sites(self):
+        return live_related(self.clinic_sites)
 
     class Meta:
         verbose_name = "faculty profile"

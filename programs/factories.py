@@ -14,7 +14,7 @@ import factory
 import wagtail_factories
 from wagtail.rich_text import RichText
 
-from core.factories import CustomImageFactory
+from core.factories import CustomImageFactory, related_pages
 from home.factories import body_blocks
 from programs.models import (
     ApplyPage,
@@ -49,12 +49,6 @@ def _commit_rows(page, relation, model, rows):
     """Replace an inline (ParentalKey) relation's rows and write them to the database."""
     setattr(page, relation, [model(sort_order=index, **row) for index, row in enumerate(rows)])
     getattr(page, relation).commit()
-
-
-def _commit_m2m(page, field, values):
-    """Set a ParentalManyToManyField and write it to the database (setting it alone only changes memory)."""
-    getattr(page, field).set(values)
-    getattr(page, field).commit()
 
 
 class ProgramPageFactory(wagtail_factories.PageFactory):
@@ -164,14 +158,7 @@ class ClinicSitePageFactory(wagtail_factories.PageFactory):
     region = "CA"
     postal_code = "90000"
 
-    @factory.post_generation
-    def programs(self, create, extracted, **kwargs):
-        if extracted is None:
-            return
-        if create:
-            _commit_m2m(self, "programs", list(extracted))
-        else:
-            self.programs = list(extracted)
+    programs = related_pages("programs")
 
 
 def default_event(index):
