@@ -32,6 +32,9 @@ run: demo  ## set up and serve the demo site on http://127.0.0.1:8000 (publishes
 	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+bench: demo  ## print render time and SQL queries for one page of every type (demo content)
+	$(PY) manage.py bench_pages
+
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
 	$(VENV)/bin/pytest --create-db
 
