@@ -1,0 +1,140 @@
+"""Fixtures for the browser tests: the demo site behind a live server, and Debian's headless Chromium.
+
+The demo is built once for the whole module by the real loader (`load_demo`) and served by one live server
+for every test. Deliberately not pytest-django's function-level `live_server` machinery: a test that uses
+the `live_server` fixture is a TransactionTestCase, which flushes the database after every test, so the
+demo (about 5 s to build) would have to be built again for each test; and the flush also removes what
+Wagtail's migrations created (the root page, the default locale and collection), which other tests need
+on a reused database (`--reuse-db` is the default). Here the module fixture serialises the database as it
+found it, builds the demo, and at the end empties the database and restores that snapshot, which is what
+Django's `serialized_rollback` does.
+"""
+
+import io
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import modify_settings
+from pytest_django.live_server_helper import LiveServer
+from wagtail.models import Page, Site
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may
+# reach another host (component updates, field trials, first-run pings).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
+
+
+@contextmanager
+def _async_unsafe_allowed():
+    """Allow Django's ORM in the test thread while Playwright is running.
+
+    Playwright's sync API runs an asyncio event loop in the test thread (switching to it with greenlets),
+    so Django's async-safety check sees a running loop and raises SynchronousOnlyOperation on any database
+    access from the test thread, including pytest-django's own per-test setup. Nothing here runs database
+    code inside that loop concurrently, so the check is a false alarm. Set for the browser module only
+    (and restored afterwards), not for the whole suite.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _pages_to_visit(site):
+    """One live page of every page type (both kinds of people index), and the search results page.
+
+    Returns {label: path}. Fails if a page type has no live page in the demo, or if the project gained a
+    page type that this list does not visit.
+    """
+    from home.models import HomePage, StandardPage
+    from people.models import FacultyPage, PersonIndexPage, ResidentPage
+    from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, ProgramPage
+    from tests.utils import all_page_models
+
+    wanted = [
+        ("home", HomePage, {}),
+        ("standard page", StandardPage, {}),
+        ("program page", ProgramPage, {}),
+        ("curriculum", CurriculumPage, {}),
+        ("clinic site index", ClinicSiteIndexPage, {}),
+        ("clinic site", ClinicSitePage, {}),
+        ("apply", ApplyPage, {}),
+        ("faculty index", PersonIndexPage, {"audience": PersonIndexPage.Audience.FACULTY}),
+        ("residents index", PersonIndexPage, {"audience": PersonIndexPage.Audience.RESIDENTS}),
+        ("faculty page", FacultyPage, {}),
+        ("resident page", ResidentPage, {}),
+    ]
+    untested = {model for model in all_page_models() if model is not Page} - {model for _, model, _ in wanted}
+    assert not untested, f"Page types the browser tests do not visit: {sorted(m.__name__ for m in untested)}"
+
+    paths = {}
+    for label, model, filters in wanted:
+        page = model.objects.live().filter(**filters).order_by("path").first()
+        assert page is not None, f"The demo has no live {label} ({model.__name__})"
+        paths[label] = page.relative_url(site)
+    paths["search results"] = "/search/?query=clinic"
+    return paths
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo site, built once by `load_demo` and served by a live server for the whole module.
+
+    Yields .url (the server's base URL, no trailing slash), .netloc (its host:port) and .pages
+    ({label: path} of the pages every check visits). Tests using it need the `django_db` mark, so that
+    pytest-django sets up the test database even when only the browser tests run.
+    """
+    with _async_unsafe_allowed(), django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+        cache.clear()
+        # Committed (autocommit), so the live server's thread sees it on PostgreSQL too; an in-memory
+        # SQLite database is shared with the server thread by LiveServer itself.
+        call_command("load_demo", stdout=io.StringIO())
+        try:
+            site = Site.objects.get(is_default_site=True)
+            pages = _pages_to_visit(site)
+            with modify_settings(ALLOWED_HOSTS={"append": LIVE_SERVER_HOST}):
+                server = LiveServer(LIVE_SERVER_HOST)
+                try:
+                    yield SimpleNamespace(url=server.url, netloc=urlsplit(server.url).netloc, pages=pages)
+                finally:
+                    server.stop()
+        finally:
+            # Empty the database and put back what was there, as TransactionTestCase's serialized rollback does:
+            # no post_migrate handlers (the snapshot holds what they made), and sequences left as they are,
+            # since the snapshot's rows keep their primary keys and new rows must not collide with them.
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
+            connection.creation.deserialize_db_from_string(snapshot)
+            cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser(demo_site):
+    """Headless Chromium, launched once for the module; tests open their own contexts in it."""
+    from playwright.sync_api import sync_playwright
+
+    with _async_unsafe_allowed(), sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
