@@ -143,9 +143,9 @@ class ContactSettings(ClusterableModel, BaseGenericSetting):
     )
     street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
     address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or room.")
-    city = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True, help_text="e.g. 'Los Angeles'.")
     region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
-    postal_code = models.CharField(max_length=20, blank=True)
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True, help_text="e.g. '90048'.")
     phone = models.CharField(
         max_length=30, blank=True, validators=[phone_validator], help_text="The program office's phone."
     )

@@ -361,9 +361,9 @@ class ClinicSitePage(BasePage):
     )
     street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
     address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or building.")
-    city = models.CharField(max_length=80, blank=True)
-    region = models.CharField("state", max_length=40, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=80, blank=True, help_text="e.g. 'Los Angeles'.")
+    region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True, help_text="e.g. '90048'.")
     programs = ParentalManyToManyField(
         ProgramPage, blank=True, related_name="clinic_sites", help_text="The tracks whose residents train here."
     )
