@@ -179,6 +179,23 @@ class FacultyCanEditOwnProfile(ProfileEditingTestCase):
         draft = FacultyPage.objects.get(pk=self.alice_page.pk).get_latest_revision_as_object()
         self.assertEqual(draft.photo_id, photo.pk)
 
+    def test_can_fix_the_alt_text_of_their_own_photo_only(self):
+        own = make_image("Alice upload", collection=self.photos, alt_text="A person")
+        CustomImage.objects.filter(pk=own.pk).update(uploaded_by_user=self.alice)
+        colleague = make_image("Bob upload", collection=self.photos, alt_text="Bob")
+        CustomImage.objects.filter(pk=colleague.pk).update(uploaded_by_user=self.bob)
+
+        edit = reverse("wagtailimages:edit", args=[own.pk])
+        self.assertEqual(self.client.get(edit).status_code, 200)
+        response = self.client.post(
+            edit, {"title": "Alice upload", "alt_text": "Dr. Alice Avery in clinic", "collection": self.photos.pk}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(CustomImage.objects.get(pk=own.pk).alt_text, "Dr. Alice Avery in clinic")
+
+        self.assert_denied(self.client.post(reverse("wagtailimages:edit", args=[colleague.pk]), {"alt_text": "x"}))
+        self.assertEqual(CustomImage.objects.get(pk=colleague.pk).alt_text, "Bob")
+
     def test_cannot_choose_an_image_outside_the_photo_collection(self):
         response = self.save_own_bio(self.alice_page, "<p>Bio.</p>", photo=self.private_image.pk)
         self.assertEqual(response.status_code, 200)
@@ -354,6 +371,17 @@ class CommunicationsReview(ProfileEditingTestCase):
         self.assertEqual(self.client.get(reverse("wagtailadmin_explore", args=[self.people.pk])).status_code, 200)
         settings_url = reverse("wagtailsettings:edit", args=["core", "contactsettings"])
         self.assertEqual(self.client.get(settings_url, follow=True).status_code, 200)
+
+    def test_communications_can_compare_and_roll_back(self):
+        page = self.faculty_submits("<p>Second version.</p>")
+        self.client.force_login(self.comms)
+        first = page.revisions.order_by("created_at").first()
+        compare = reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, first.pk, "latest"])
+        response = self.client.get(compare)
+        self.assertContains(response, "Second version.")
+        revert = self.client.get(reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, first.pk]))
+        self.assertEqual(revert.status_code, 200)
+        self.assertContains(revert, "Original bio.")
 
     def test_account_link_survives_publishing_an_old_revision(self):
         old_revision = self.bob_page.latest_revision
