@@ -2,14 +2,9 @@
 
 from django.urls import path, reverse_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from people import import_views
-
-
-class ImportPeopleMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(import_views.PERMISSION)
+from people.admin_utils import PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -23,6 +18,11 @@ def register_import_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportPeopleMenuItem(
-        "Import people", reverse_lazy("people_import"), name="import-people", icon_name="upload", order=450
+    return PermissionMenuItem(
+        "Import people",
+        reverse_lazy("people_import"),
+        import_views.PERMISSION,
+        name="import-people",
+        icon_name="upload",
+        order=450,
     )

@@ -18,11 +18,11 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from people.admin_utils import forbidden
 from people.importing import (
     COLUMNS,
     MAX_FILE_SIZE,
@@ -36,12 +36,6 @@ from people.models import PersonIndexPage, ResidentPage
 PERMISSION = "people.import_people"
 SESSION_KEY = "people_import"
 EXAMPLE_FILE = Path(__file__).resolve().parent / "import_example" / "people.csv"
-
-
-def forbidden(request):
-    """A 403 in the admin's own layout (Wagtail's admin URL wrapper would turn PermissionDenied into a redirect)."""
-    context = {"page_title": "Permission denied", "header_icon": "warning"}
-    return TemplateResponse(request, "people/admin/import_forbidden.html", context, status=403)
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -94,7 +88,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(PERMISSION):
-            return forbidden(request)
+            return forbidden(request, "import people")
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -206,5 +200,5 @@ class PeopleImportConfirmView(ImportViewMixin, View):
 def example_file(request):
     """The example spreadsheet, as a download."""
     if not request.user.has_perm(PERMISSION):
-        return forbidden(request)
+        return forbidden(request, "import people")
     return FileResponse(EXAMPLE_FILE.open("rb"), as_attachment=True, filename="people-example.csv")

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from people.admin_utils import forbidden
 from people.invitations import InvitationError, invite_profile_editor
 from people.roles import INVITE_PERMISSION
 
@@ -24,10 +25,10 @@ class InviteProfileEditorView(WagtailAdminTemplateMixin, FormView):
         from people.models import PersonPage
 
         if not request.user.has_perm(INVITE_PERMISSION):
-            raise PermissionDenied
+            return forbidden(request, "invite people to edit their profiles")
         self.profile = get_object_or_404(Page, pk=page_id).specific
         if not isinstance(self.profile, PersonPage):
-            raise PermissionDenied
+            raise Http404("Only faculty and resident profiles can be linked to an account.")
         return super().dispatch(request, page_id)
 
     def get_page_title(self):

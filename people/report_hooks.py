@@ -2,14 +2,9 @@
 
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from people.admin_utils import PermissionMenuItem
 from people.report_views import PERMISSION, ContentFreshnessReportView
-
-
-class ContentFreshnessMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
 
 
 @hooks.register("register_admin_urls")
@@ -21,9 +16,10 @@ def register_content_freshness_url():
 
 @hooks.register("register_reports_menu_item")
 def register_content_freshness_menu_item():
-    return ContentFreshnessMenuItem(
+    return PermissionMenuItem(
         "Content freshness",
         reverse("people_content_freshness"),
+        PERMISSION,
         name="content-freshness",
         icon_name=ContentFreshnessReportView.header_icon,
         order=1100,

@@ -1,25 +1,11 @@
 """The "Content freshness" report in the Wagtail admin (Reports menu)."""
 
-from django.template.response import TemplateResponse
 from wagtail.admin.views.reports import ReportView
 
+from people.admin_utils import forbidden
 from people.freshness import all_findings, group_findings
 
 PERMISSION = "people.view_content_freshness"
-
-
-def forbidden(request):
-    """A 403 in the admin's own layout.
-
-    Raising PermissionDenied would not do: Wagtail's admin URL wrapper turns it into a redirect to
-    the dashboard, and the report should answer 403 to anyone without the permission.
-    """
-    context = {
-        "page_title": "Permission denied",
-        "header_title": "Permission denied",
-        "header_icon": "warning",
-    }
-    return TemplateResponse(request, "people/admin/content_freshness_forbidden.html", context, status=403)
 
 
 class ContentFreshnessReportView(ReportView):
@@ -45,7 +31,7 @@ class ContentFreshnessReportView(ReportView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(PERMISSION):
-            return forbidden(request)
+            return forbidden(request, "view the content freshness report")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

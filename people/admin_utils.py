@@ -1,0 +1,26 @@
+"""Small pieces the people app's admin screens share."""
+
+from django.template.response import TemplateResponse
+from wagtail.admin.menu import MenuItem
+
+
+def forbidden(request, what):
+    """A 403 in the admin's own layout.
+
+    Raising PermissionDenied would not do: Wagtail's admin URL wrapper turns it
+    into a redirect to the dashboard, and these screens should answer 403.
+    `what` completes "You do not have permission to ...".
+    """
+    context = {"page_title": "Permission denied", "header_icon": "warning", "what": what}
+    return TemplateResponse(request, "people/admin/forbidden.html", context, status=403)
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users with `permission` (the view checks it again)."""
+
+    def __init__(self, label, url, permission, **kwargs):
+        super().__init__(label, url, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
