@@ -1,5 +1,6 @@
 """A person's own profile: finding it, submitting its changes, and its review status."""
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -19,6 +20,22 @@ def get_own_profile(user):
         if profile is not None and is_own_profile(user, profile):
             return profile
     return None
+
+
+BLOCK_KEYS = re.compile(r' data-block-key="[^"]*"')
+
+
+def _comparable(value):
+    # The rich text editor may renumber its block keys on a save that changes nothing.
+    return BLOCK_KEYS.sub("", value) if isinstance(value, str) else value
+
+
+def changed_since_previous_revision(page, fields=("bio", "photo")):
+    """Whether the newest revision changes any of `fields` compared with the one before it."""
+    newest, previous = (list(page.revisions.order_by("-created_at", "-pk")[:2]) + [None, None])[:2]
+    if newest is None or previous is None:
+        return True
+    return any(_comparable(newest.content.get(field)) != _comparable(previous.content.get(field)) for field in fields)
 
 
 def submit_for_review(page, user):

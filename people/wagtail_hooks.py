@@ -6,13 +6,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
+from wagtail.models import WorkflowState
 
 from people import (
     import_hooks,  # noqa: F401
     report_hooks,  # noqa: F401
 )
 from people.invite_views import InviteProfileEditorView
-from people.profiles import get_own_profile, profile_status, submit_for_review
+from people.profiles import changed_since_previous_revision, get_own_profile, profile_status, submit_for_review
 from people.roles import DETAILS_PERMISSION, INVITE_PERMISSION
 
 
@@ -28,6 +29,10 @@ def submit_own_profile_for_review(request, page):
     if not _is_profile(page) or request.user.has_perm(DETAILS_PERMISSION):
         return None
     if page.user_id != request.user.pk:
+        return None
+    changes_requested = page.workflow_states.filter(status=WorkflowState.STATUS_NEEDS_CHANGES).exists()
+    if not changes_requested and not changed_since_previous_revision(page):
+        messages.info(request, "Nothing changed in your bio or photo, so nothing was sent for review.")
         return None
     if submit_for_review(page, request.user) is not None:
         messages.info(request, "Your changes were sent to Communications for review. They go live once approved.")

@@ -138,6 +138,15 @@ class FacultyCanEditOwnProfile(ProfileEditingTestCase):
         self.assertContains(public, "Original bio.")
         self.assertNotContains(public, "New bio from Alice.")
 
+    def test_saving_without_changes_sends_nothing_for_review(self):
+        self.save_own_bio(self.alice_page, "<p>Once.</p>")
+        state = FacultyPage.objects.get(pk=self.alice_page.pk).workflow_states.get()
+        state.cancel(user=self.comms)
+        self.save_own_bio(self.alice_page, "<p>Once.</p>")
+        page = FacultyPage.objects.get(pk=self.alice_page.pk)
+        self.assertEqual(page.workflow_states.count(), 1)
+        self.assertFalse(page.workflow_in_progress)
+
     def test_crafted_post_cannot_change_name_slug_or_links(self):
         self.save_own_bio(
             self.alice_page,
