@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
@@ -129,8 +129,33 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 phone_validator = RegexValidator(r"^[0-9+().\- ]{7,30}$", "Enter a phone number using digits, spaces, +, -, ( and ).")
 
 
+class AddressFieldsMixin(models.Model):
+    """A postal address, entered in parts and shown as lines."""
+
+    street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
+    address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor, room or building.")
+    city = models.CharField(max_length=80, blank=True, help_text="e.g. 'Los Angeles'.")
+    region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
+    postal_code = models.CharField("ZIP code", max_length=20, blank=True, help_text="e.g. '90048'.")
+
+    address_panels = [
+        FieldPanel("street_address"),
+        FieldPanel("address_line_2"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("region"), FieldPanel("postal_code")]),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_lines(self):
+        locality = " ".join(part for part in [self.region, self.postal_code] if part)
+        last = ", ".join(part for part in [self.city, locality] if part)
+        return [line for line in [self.street_address, self.address_line_2, last] if line]
+
+
 @register_setting(icon="site")
-class ContactSettings(ClusterableModel, BaseGenericSetting):
+class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
     """The program's contact details, shown in the footer and on the apply page."""
 
     program_name = models.CharField(
@@ -141,11 +166,6 @@ class ContactSettings(ClusterableModel, BaseGenericSetting):
     institution_name = models.CharField(
         max_length=120, blank=True, help_text="The sponsoring institution, e.g. 'Cedars-Sinai'."
     )
-    street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
-    address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or room.")
-    city = models.CharField(max_length=80, blank=True, help_text="e.g. 'Los Angeles'.")
-    region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
-    postal_code = models.CharField("ZIP code", max_length=20, blank=True, help_text="e.g. '90048'.")
     phone = models.CharField(
         max_length=30, blank=True, validators=[phone_validator], help_text="The program office's phone."
     )
@@ -162,15 +182,7 @@ class ContactSettings(ClusterableModel, BaseGenericSetting):
     panels = [
         MultiFieldPanel([FieldPanel("program_name"), FieldPanel("institution_name")], heading="Program"),
         MultiFieldPanel(
-            [
-                FieldPanel("street_address"),
-                FieldPanel("address_line_2"),
-                FieldPanel("city"),
-                FieldPanel("region"),
-                FieldPanel("postal_code"),
-                FieldPanel("phone"),
-                FieldPanel("email"),
-            ],
+            [*AddressFieldsMixin.address_panels, FieldPanel("phone"), FieldPanel("email")],
             heading="Contact",
         ),
         FieldPanel("eras_url"),
@@ -181,11 +193,8 @@ class ContactSettings(ClusterableModel, BaseGenericSetting):
     class Meta:
         verbose_name = "contact details"
 
-    @property
-    def address_lines(self):
-        locality = " ".join(part for part in [self.region, self.postal_code] if part)
-        last = ", ".join(part for part in [self.city, locality] if part)
-        return [line for line in [self.street_address, self.address_line_2, last] if line]
+    def __str__(self):
+        return self.program_name
 
 
 class SocialLink(Orderable):

@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FAQStreamBlock, FeatureListBlock
-from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
+from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, AddressFieldsMixin, BasePage, live_public, prefetch_images
 
 
 class ProgramPage(BasePage):
@@ -323,7 +323,7 @@ class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
         return context
 
 
-class ClinicSitePage(BasePage):
+class ClinicSitePage(AddressFieldsMixin, BasePage):
     """A clinic where residents train: who it serves, what residents do there, where it is."""
 
     class Kind(models.TextChoices):
@@ -359,11 +359,6 @@ class ClinicSitePage(BasePage):
         related_name="+",
         help_text="A photo of the site.",
     )
-    street_address = models.CharField(max_length=120, blank=True, help_text="e.g. '8700 Beverly Blvd.'")
-    address_line_2 = models.CharField(max_length=120, blank=True, help_text="Suite, floor or building.")
-    city = models.CharField(max_length=80, blank=True, help_text="e.g. 'Los Angeles'.")
-    region = models.CharField("state", max_length=40, blank=True, help_text="e.g. 'CA'.")
-    postal_code = models.CharField("ZIP code", max_length=20, blank=True, help_text="e.g. '90048'.")
     programs = ParentalManyToManyField(
         ProgramPage, blank=True, related_name="clinic_sites", help_text="The tracks whose residents train here."
     )
@@ -375,14 +370,7 @@ class ClinicSitePage(BasePage):
         FieldPanel("patients_served"),
         FieldPanel("resident_role"),
         FieldPanel("image"),
-        MultiFieldPanel(
-            [
-                FieldPanel("street_address"),
-                FieldPanel("address_line_2"),
-                FieldRowPanel([FieldPanel("city"), FieldPanel("region"), FieldPanel("postal_code")]),
-            ],
-            heading="Address",
-        ),
+        MultiFieldPanel(AddressFieldsMixin.address_panels, heading="Address"),
         FieldPanel("programs", widget=forms.CheckboxSelectMultiple),
     ]
     search_fields = [
@@ -395,12 +383,6 @@ class ClinicSitePage(BasePage):
 
     parent_page_types = ["programs.ClinicSiteIndexPage"]
     subpage_types = []
-
-    @property
-    def address_lines(self):
-        locality = " ".join(part for part in [self.region, self.postal_code] if part)
-        last = ", ".join(part for part in [self.city, locality] if part)
-        return [line for line in [self.street_address, self.address_line_2, last] if line]
 
     def get_preceptors(self):
         from core.models import PORTRAIT_RENDITIONS
