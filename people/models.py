@@ -1,7 +1,6 @@
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -12,8 +11,6 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from core.models import PORTRAIT_RENDITIONS, BasePage, live_public, live_related, prefetch_images
-from people.forms import ProfilePageForm
-from people.permissions import ProfilePermissionTester
 from programs.models import ProgramChildMixin, ProgramPage
 
 BIO_FEATURES = ["bold", "italic", "link"]
@@ -54,14 +51,6 @@ class PersonPage(BasePage):
         db_index=True,
         help_text="A stable ID from the program's records (e.g. the spreadsheet's 'id' column); used to match imports.",
     )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="%(class)s",
-        help_text="The login account allowed to edit this profile's bio and photo.",
-    )
 
     name_panels = [
         FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("credentials")]),
@@ -75,20 +64,9 @@ class PersonPage(BasePage):
     ]
     parent_page_types = ["people.PersonIndexPage"]
     subpage_types = []
-    base_form_class = ProfilePageForm
 
     class Meta:
         abstract = True
-
-    def permissions_for_user(self, user):
-        return ProfilePermissionTester(user, self)
-
-    def with_content_json(self, content):
-        # The account link is an access setting, not content: publishing or
-        # reverting to an old revision must never unlink (or relink) a person.
-        page = super().with_content_json(content)
-        page.user_id = self.user_id
-        return page
 
     @property
     def full_name(self):
@@ -133,9 +111,7 @@ class FacultyPage(PersonPage):
         FieldPanel("clinical_interests"),
         FieldPanel("clinic_sites", widget=forms.CheckboxSelectMultiple),
         FieldPanel("programs", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("external_id"), FieldPanel("user")], heading="Contact and account"
-        ),
+        MultiFieldPanel([FieldPanel("email"), FieldPanel("external_id")], heading="Contact"),
     ]
     search_fields = [*PersonPage.search_fields, index.SearchField("roles")]
 
@@ -144,13 +120,7 @@ class FacultyPage(PersonPage):
 
     class Meta:
         verbose_name = "faculty profile"
-        permissions = [
-            ("change_profile_details", "Can edit every field of any profile"),
-            ("edit_own_profile", "Can edit the bio and photo of their own profile"),
-            ("import_people", "Can import people from a spreadsheet"),
-            ("invite_profile_editor", "Can invite a person to edit their own profile"),
-            ("view_content_freshness", "Can view the content freshness report"),
-        ]
+        permissions = [("import_people", "Can import people from a spreadsheet")]
 
 
 class ResidentPage(PersonPage):
@@ -207,9 +177,7 @@ class ResidentPage(PersonPage):
         FieldPanel("continuity_site"),
         FieldPanel("programs", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel([FieldPanel("outcome_kind"), FieldPanel("outcome_detail")], heading="After graduation"),
-        MultiFieldPanel(
-            [FieldPanel("email"), FieldPanel("external_id"), FieldPanel("user")], heading="Contact and account"
-        ),
+        MultiFieldPanel([FieldPanel("email"), FieldPanel("external_id")], heading="Contact"),
     ]
     search_fields = [
         *PersonPage.search_fields,

@@ -343,3 +343,12 @@ class PageTypeRulesMixin:
 
 # Filled in by the query-count tests and printed at the end of the run (see conftest.py).
 QUERY_COUNTS = {}
+
+
+def is_refused(response):
+    """An admin refusal: 403, or a redirect to sign in or (for a person confined to it) to My profile."""
+    if response.status_code == 403:
+        return True
+    if response.status_code != 302:
+        return False
+    return response["Location"].split("?")[0] in (reverse("wagtailadmin_login"), reverse("editorial_my_profile"))

@@ -355,7 +355,8 @@ def ensure_editorial_demo(people_index, faculty_profile):
     """
     from django.contrib.auth.models import Group
 
-    from people.roles import assign_review_workflow
+    from editorial.models import ProfileAccount
+    from editorial.roles import assign_review_workflow
 
     user_model = get_user_model()
     users = []
@@ -370,7 +371,7 @@ def ensure_editorial_demo(people_index, faculty_profile):
             )
         user.groups.add(Group.objects.get(name=group_name))
         users.append(DemoUser(username, password, created, created or user.check_password(password)))
-        if username == "faculty" and faculty_profile.user_id is None:
-            type(faculty_profile).objects.filter(pk=faculty_profile.pk).update(user=user)
+        if username == "faculty" and not ProfileAccount.objects.filter(page=faculty_profile).exists():
+            ProfileAccount.objects.get_or_create(user=user, defaults={"page": faculty_profile})
     assign_review_workflow(people_index)
     return users

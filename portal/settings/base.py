@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "home",
     "programs",
     "people",
+    "editorial",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "editorial.confinement.SelfServiceConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -200,6 +202,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+def require_base_url(base_url):
+    """Production must say where its admin lives, or emails would link to a development address."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            "WAGTAILADMIN_BASE_URL must be set in the environment for production: the address people use "
+            "to reach the site, e.g. https://residency.example.org (invitation and password emails link to it)."
+        )
+    return base_url.rstrip("/")
 
 
 def require_secret_key(secret_key):

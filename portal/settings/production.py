@@ -1,10 +1,12 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool, require_secret_key
+from .base import env_bool, require_base_url, require_secret_key
 
 DEBUG = False
 SECRET_KEY = require_secret_key(SECRET_KEY)  # noqa: F405
+# Invitation and password-reset emails link here: it must be the address people actually use.
+WAGTAILADMIN_BASE_URL = require_base_url(os.environ.get("WAGTAILADMIN_BASE_URL", ""))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -9,8 +9,17 @@ import pytest
 from django.conf import settings
 
 # Variables the settings read; the subprocess starts without them unless a test sets them.
-CONTROLLED = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS"}
+CONTROLLED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "ALLOWED_HOSTS",
+    "WAGTAILADMIN_BASE_URL",
+}
 REAL_KEY = "k3J9-not-a-dev-key-but-long-and-random-enough-for-a-test-0123456789"
+BASE_URL = "https://residency.example.org"
 
 PROBE = """
 import json
@@ -22,6 +31,7 @@ try:
         "DEBUG": settings.DEBUG,
         "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", None),
         "SESSION_ENGINE": settings.SESSION_ENGINE,
+        "WAGTAILADMIN_BASE_URL": settings.WAGTAILADMIN_BASE_URL,
     }
 except Exception as error:
     result = {"error": type(error).__name__, "message": str(error)}
@@ -86,8 +96,22 @@ def test_production_refuses_a_missing_or_development_secret_key(secret_key):
     assert "SECRET_KEY" in result["message"]
 
 
+def test_in_development_the_base_url_follows_where_make_run_serves():
+    assert load_settings("portal.settings.dev")["WAGTAILADMIN_BASE_URL"] == "http://127.0.0.1:8000"
+    result = load_settings("portal.settings.dev", WAGTAILADMIN_BASE_URL="http://0.0.0.0:9000")
+    assert result["WAGTAILADMIN_BASE_URL"] == "http://0.0.0.0:9000"
+
+
+@pytest.mark.parametrize("base_url", [None, "", "residency.example.org"])
+def test_production_refuses_to_start_without_the_address_people_use(base_url):
+    environ = {} if base_url is None else {"WAGTAILADMIN_BASE_URL": base_url}
+    result = load_settings("portal.settings.production", SECRET_KEY=REAL_KEY, **environ)
+    assert result.get("error") == "ImproperlyConfigured", result
+    assert "WAGTAILADMIN_BASE_URL" in result["message"]
+
+
 def test_production_loads_with_a_real_secret_key():
-    result = load_settings("portal.settings.production", SECRET_KEY=REAL_KEY, DEBUG="1")
+    result = load_settings("portal.settings.production", SECRET_KEY=REAL_KEY, WAGTAILADMIN_BASE_URL=BASE_URL, DEBUG="1")
     assert "error" not in result, result
     assert result["DEBUG"] is False
     assert result["SESSION_COOKIE_SECURE"] is True
@@ -97,6 +121,7 @@ def test_production_uses_postgresql_and_redis_from_the_environment():
     result = load_settings(
         "portal.settings.production",
         SECRET_KEY=REAL_KEY,
+        WAGTAILADMIN_BASE_URL=BASE_URL,
         DATABASE_URL="postgres://u:p@db.example:5432/x",
         REDIS_URL="redis://127.0.0.1:6379/1",
     )

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 from wagtail.models import Page, Site
 
+from editorial.roles import COMMUNICATIONS_GROUP
 from home.models import HomePage, StandardPage
-from people.roles import COMMUNICATIONS_GROUP
 
 
 class UserbarTests(TestCase):

@@ -8,8 +8,10 @@ the demo content (a new revision only for pages that differ).
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from home.demo import content
 from home.demo.builder import (
@@ -25,8 +27,6 @@ from home.demo.builder import (
 )
 from home.models import HomePage
 from people.models import FacultyPage, ResidentPage, latest_graduated_class
-
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
@@ -86,8 +86,9 @@ class Command(BaseCommand):
         repaired = f", {report.images_repaired} redrawn" if report.images_repaired else ""
         write(f"Images: {report.images_created} created, {report.images_reused} reused{repaired}.")
         write(f"Done in {seconds:.1f} s.")
+        admin_url = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('wagtailadmin_home')}"
         for user in users:
             if user.password_is_demo:
-                write(self.style.SUCCESS(f"Login: {ADMIN_URL}  user {user.username}  password {user.password}"))
+                write(self.style.SUCCESS(f"Login: {admin_url}  user {user.username}  password {user.password}"))
             else:
-                write(f"Login: {ADMIN_URL}  user {user.username}  (existing account; its password was not changed)")
+                write(f"Login: {admin_url}  user {user.username}  (existing account; its password was not changed)")

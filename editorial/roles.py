@@ -2,7 +2,7 @@
 
 `ensure_roles()` creates or repairs the groups, their permissions, the
 profile-photo collection and the review workflow. It runs after every
-`migrate` (see PeopleConfig.ready) and is safe to run any number of times.
+`migrate` (see EditorialConfig.ready) and is safe to run any number of times.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -24,15 +24,15 @@ PHOTO_COLLECTION = "Profile photos"
 REVIEW_WORKFLOW = "Communications review"
 REVIEW_TASK = "Communications approval"
 
-# Edit fields beyond the bio and photo of a profile (name, roles, slug, links...).
-DETAILS_PERMISSION = "people.change_profile_details"
-# Edit the profile linked to one's own account (bio and photo only, under review).
-OWN_PROFILE_PERMISSION = "people.edit_own_profile"
-INVITE_PERMISSION = "people.invite_profile_editor"
+# Edit the bio and photo of the profile linked to one's own account, under review, on "My profile".
+OWN_PROFILE_PERMISSION = "editorial.edit_own_profile"
+INVITE_PERMISSION = "editorial.invite_profile_editor"
+FRESHNESS_PERMISSION = "editorial.view_content_freshness"
+ACCESS_ADMIN_PERMISSION = "wagtailadmin.access_admin"
 
 COMMUNICATIONS_PAGE_PERMISSIONS = ["add", "change", "publish", "bulk_delete", "lock", "unlock"]
 COMMUNICATIONS_MODEL_PERMISSIONS = [
-    "wagtailadmin.access_admin",
+    ACCESS_ADMIN_PERMISSION,
     "core.change_contactsettings",
     "wagtailredirects.add_redirect",
     "wagtailredirects.change_redirect",
@@ -44,10 +44,12 @@ COMMUNICATIONS_MODEL_PERMISSIONS = [
     "wagtailcore.change_workflow",
     "wagtailcore.add_task",
     "wagtailcore.change_task",
-    "people.change_profile_details",
+    "editorial.add_profileaccount",
+    "editorial.change_profileaccount",
+    "editorial.delete_profileaccount",
     "people.import_people",
-    "people.invite_profile_editor",
-    "people.view_content_freshness",
+    INVITE_PERMISSION,
+    FRESHNESS_PERMISSION,
 ]
 COMMUNICATIONS_COLLECTION_PERMISSIONS = [
     "wagtailimages.add_image",
@@ -59,10 +61,10 @@ COMMUNICATIONS_COLLECTION_PERMISSIONS = [
     "wagtaildocs.delete_document",
     "wagtaildocs.choose_document",
 ]
-FACULTY_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", OWN_PROFILE_PERMISSION]
-# Faculty may upload a portrait and pick one from the photo collection; Wagtail
-# lets an uploader edit (and so fix the alt text of) their own images.
-FACULTY_COLLECTION_PERMISSIONS = ["wagtailimages.add_image", "wagtailimages.choose_image"]
+# Exactly these and nothing else: no page, image, document or chooser permission, so Wagtail's own
+# views refuse faculty by their own checks, and the allow-list (editorial.confinement) does the rest.
+FACULTY_MODEL_PERMISSIONS = [ACCESS_ADMIN_PERMISSION, OWN_PROFILE_PERMISSION]
+SELF_SERVICE_PERMISSIONS = frozenset(FACULTY_MODEL_PERMISSIONS)
 
 
 def get_permission(dotted):
@@ -71,6 +73,7 @@ def get_permission(dotted):
 
 
 def get_photo_collection():
+    """Where submitted portraits are kept: private to Communications (through the root) until approved."""
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
     return existing or root.add_child(name=PHOTO_COLLECTION)
@@ -82,7 +85,10 @@ def ensure_roles():
     faculty, _ = Group.objects.get_or_create(name=FACULTY_GROUP)
 
     communications.permissions.add(*[get_permission(p) for p in COMMUNICATIONS_MODEL_PERMISSIONS])
-    faculty.permissions.add(*[get_permission(p) for p in FACULTY_MODEL_PERMISSIONS])
+    # Set, not added to: the Faculty role is defined here, and a repair takes away anything granted by hand.
+    faculty.permissions.set([get_permission(p) for p in FACULTY_MODEL_PERMISSIONS])
+    GroupPagePermission.objects.filter(group=faculty).delete()
+    GroupCollectionPermission.objects.filter(group=faculty).delete()
 
     root_page = Page.get_first_root_node()
     if root_page is not None:
@@ -95,11 +101,7 @@ def ensure_roles():
         GroupCollectionPermission.objects.get_or_create(
             group=communications, collection=root_collection, permission=get_permission(dotted)
         )
-    photos = get_photo_collection()
-    for dotted in FACULTY_COLLECTION_PERMISSIONS:
-        GroupCollectionPermission.objects.get_or_create(
-            group=faculty, collection=photos, permission=get_permission(dotted)
-        )
+    get_photo_collection()
 
     ensure_review_workflow(communications)
     include_in_default_moderation(communications)
@@ -123,11 +125,6 @@ def assign_review_workflow(page):
     workflow = ensure_review_workflow()
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
-
-
-def is_profile_editor_only(user):
-    """A user who may edit their own profile but not the details of profiles in general."""
-    return user.is_active and not user.has_perm(DETAILS_PERMISSION) and user.has_perm(OWN_PROFILE_PERMISSION)
 
 
 def include_in_default_moderation(communications):

@@ -2,10 +2,9 @@
 
 from wagtail.admin.views.reports import ReportView
 
+from editorial.freshness import all_findings, group_findings
+from editorial.roles import FRESHNESS_PERMISSION as PERMISSION
 from people.admin_utils import forbidden
-from people.freshness import all_findings, group_findings
-
-PERMISSION = "people.view_content_freshness"
 
 
 class ContentFreshnessReportView(ReportView):
@@ -13,8 +12,8 @@ class ContentFreshnessReportView(ReportView):
 
     page_title = "Content freshness"
     header_icon = "time"
-    results_template_name = "people/admin/content_freshness_results.html"
-    index_url_name = "people_content_freshness"
+    results_template_name = "editorial/content_freshness_results.html"
+    index_url_name = "editorial_content_freshness"
     paginate_by = None  # the findings are grouped by problem on one page
     export_filename = "content-freshness"
     list_export = ["problem", "title", "context", "detail", "page_title", "page_type", "status", "edit_url"]

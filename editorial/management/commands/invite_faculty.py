@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from people.invitations import InvitationError, find_profile_by_slug, invite_profile_editor
+from editorial.invitations import InvitationError, find_profile_by_slug, invite_profile_editor
 
 
 class Command(BaseCommand):

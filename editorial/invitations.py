@@ -12,7 +12,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.admin.utils import get_admin_base_url
 
-from people.roles import FACULTY_GROUP
+from editorial.models import ProfileAccount
+from editorial.roles import FACULTY_GROUP
 
 
 class InvitationError(Exception):
@@ -53,19 +54,17 @@ def invite_profile_editor(email, profile):
 
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if profile.user_id and (user is None or profile.user_id != user.pk):
+    existing = ProfileAccount.objects.filter(page=profile).select_related("user").first()
+    if existing is not None and (user is None or existing.user_id != user.pk):
         raise InvitationError(
-            f"{profile.full_name}'s profile is already linked to another account ({profile.user}). Unlink it first."
+            f"{profile.full_name}'s profile is already linked to another account ({existing.user}). Unlink it first."
         )
     if user is not None and user.is_superuser:
         raise InvitationError("That address belongs to an administrator; link administrators by hand.")
     if user is not None:
-        from people.models import FacultyPage, ResidentPage
-
-        for model in (FacultyPage, ResidentPage):
-            other = model.objects.filter(user=user).exclude(pk=profile.pk).first()
-            if other is not None:
-                raise InvitationError(f"{email} is already linked to the profile of {other.full_name}.")
+        other = ProfileAccount.objects.filter(user=user).exclude(page=profile).select_related("page").first()
+        if other is not None:
+            raise InvitationError(f"{email} is already linked to the profile of {other.page.title}.")
 
     created = user is None
     if created:
@@ -74,8 +73,7 @@ def invite_profile_editor(email, profile):
         user.set_unusable_password()
         user.save()
     user.groups.add(Group.objects.get(name=FACULTY_GROUP))
-    type(profile).objects.filter(pk=profile.pk).update(user=user)
-    profile.user = user
+    ProfileAccount.objects.get_or_create(page=profile, defaults={"user": user})
 
     transaction.on_commit(lambda: send_invitation_email(user, profile))
     return user, created
@@ -90,7 +88,7 @@ def send_invitation_email(user, profile):
             "You can now update the biography and photo on your profile on the residency program's website.\n"
             f"Choose your password here (the link works once):\n{url}\n\n"
             f"Then sign in at {get_admin_base_url()}{reverse('wagtailadmin_login')} with {user.email} "
-            "and choose 'Edit my profile'. Communications reviews every change before it is public.\n"
+            "and choose 'My profile'. Communications reviews every change before it is public.\n"
         ),
         from_email=None,
         recipient_list=[user.email],

@@ -7,9 +7,10 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from editorial.invitations import InvitationError, invite_profile_editor
+from editorial.models import ProfileAccount
+from editorial.roles import INVITE_PERMISSION
 from people.admin_utils import forbidden
-from people.invitations import InvitationError, invite_profile_editor
-from people.roles import INVITE_PERMISSION
 
 
 class InviteForm(forms.Form):
@@ -35,11 +36,12 @@ class InviteProfileEditorView(WagtailAdminTemplateMixin, FormView):
         return f"Invite {self.profile.full_name} to edit their profile"
 
     def get_initial(self):
-        return {"email": self.profile.user.email if self.profile.user else self.profile.email}
+        account = ProfileAccount.objects.filter(page=self.profile).select_related("user").first()
+        return {"email": account.user.email if account else self.profile.email}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["action_url"] = reverse("people_invite", args=[self.profile.pk])
+        context["action_url"] = reverse("editorial_invite", args=[self.profile.pk])
         context["submit_button_label"] = "Send invitation"
         context["submit_button_active_label"] = "Sending…"
         return context

@@ -1,0 +1,26 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def create_roles(sender, using="default", **kwargs):
+    from django.contrib.auth.management import create_permissions
+
+    from editorial.roles import ensure_roles
+
+    # Apps after this one in INSTALLED_APPS get their permissions later in the
+    # same signal; the roles need all of them now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_roles()
+
+
+class EditorialConfig(AppConfig):
+    """Editorial tools above the content apps: roles, My profile, invitations, the freshness report."""
+
+    name = "editorial"
+    verbose_name = "Editorial"
+
+    def ready(self):
+        # Groups, permissions and the review workflow exist on every database
+        # (including test databases) as soon as it is migrated.
+        post_migrate.connect(create_roles, sender=self)
