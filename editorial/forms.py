@@ -17,7 +17,7 @@ class MyProfileForm(forms.Form):
         required=False,
         max_length=MAX_BIO_LENGTH,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true"}),
         help_text=HELP_TEXT,
     )
     photo = forms.FileField(

@@ -29,6 +29,10 @@ class MyProfileView(OwnProfileMixin, WagtailAdminTemplateMixin, View):
     template_name = "editorial/my_profile.html"
     page_title = "My profile"
     header_icon = "user"
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
     ACTIONS = {"save", "preview", "submit"}
 
     def get(self, request):
@@ -120,7 +124,11 @@ class MyProfilePreviewView(OwnProfileMixin, WagtailAdminTemplateMixin, View):
     header_icon = "view"
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": reverse("editorial_my_profile"), "label": "My profile"}]
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("editorial_my_profile"), "label": "My profile"},
+            {"url": "", "label": "Preview"},
+        ]
 
     def get(self, request):
         context = self.get_context_data(
