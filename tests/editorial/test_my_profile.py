@@ -156,7 +156,9 @@ class Submitting(ProfileTestCase):
 
     def test_approval_publishes_it(self):
         self.my_profile(bio="Approved bio.")
+        mail.outbox.clear()
         self.review(self.alice_page, "approve")
+        self.assertTrue(any(self.alice.email in message.to for message in mail.outbox), "the person is told")
         page = self.reload(self.alice_page)
         self.assertEqual(page.bio, "<p>Approved bio.</p>")
         self.assertContains(self.client.get(page.url), "Approved bio.")
