@@ -99,6 +99,11 @@ class LivePhotoFilesCannotBeReplaced(ProfileTestCase):
         self.assertFalse(GroupCollectionPermission.objects.filter(group=faculty).exists())
         self.assertFalse(GroupPagePermission.objects.filter(group=faculty).exists())
 
+    def test_no_other_group_may_change_image_files(self):
+        """Wagtail's starter groups (Editors, Moderators) held image rights on every collection; unused, they go."""
+        holders = GroupCollectionPermission.objects.filter(permission__codename="change_image")
+        self.assertEqual({p.group.name for p in holders}, {"Communications"})
+
     def test_a_repair_takes_back_what_was_granted_by_hand(self):
         faculty = Group.objects.get(name=FACULTY_GROUP)
         photos = get_photo_collection()
