@@ -11,6 +11,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -21,6 +22,23 @@ logger = logging.getLogger("portal.faults")
 # How often a continuing outage is logged again, per process.
 LOG_EVERY_SECONDS = 60
 _last_logged = 0.0
+
+
+def database_is_unavailable(error):
+    """Whether `error` means the database cannot be reached (a 503), not a failing query (a 500, a bug).
+
+    OperationalError covers both: a refused connection and, on SQLite, a query too large to run. So
+    ask the database: if it still answers, the fault is the query's.
+    """
+    if "database is locked" in str(error):  # SQLite busy with another writer: transient
+        return True
+    connection = connections["default"]
+    try:
+        if connection.connection is None:
+            connection.ensure_connection()
+        return not connection.is_usable()
+    except DatabaseError:
+        return True
 
 
 def database_unavailable_response(request=None):
@@ -41,7 +59,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         global _last_logged
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, (OperationalError, InterfaceError)) or not database_is_unavailable(exception):
             return None
         now = time.monotonic()
         if now - _last_logged > LOG_EVERY_SECONDS:

@@ -4,6 +4,8 @@ Here the failure is simulated inside one process; tests/production/test_servers.
 from real app servers with a TCP proxy.
 """
 
+from contextlib import ExitStack
+
 from django.db.utils import InterfaceError, OperationalError
 from django.test import override_settings
 from wagtail.models import Site
@@ -17,6 +19,8 @@ def database_down(*args, **kwargs):
 
 
 class DatabaseOutageTests(SiteTestCase):
+    """`database_is_unavailable` (which asks the real database) is forced here; test_servers.py runs it for real."""
+
     def assert_designed_503(self, response):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response["Retry-After"], "30")
@@ -47,7 +51,13 @@ class DatabaseOutageTests(SiteTestCase):
             self.assertEqual(response[STATUS_HEADER], "hit")
             self.assert_designed_503(self.client.get(self.tree.apply.url))
 
-    def patch_site_lookup(self, error):
+    def test_a_failing_query_on_a_working_database_is_still_an_error(self):
+        # On SQLite, OperationalError is also what a query too large to run raises: a bug, not an outage.
+        with self.patch_site_lookup(OperationalError, database_answers=True):
+            self.client.raise_request_exception = False
+            self.assertEqual(self.client.get(self.tree.track.url).status_code, 500)
+
+    def patch_site_lookup(self, error, database_answers=False):
         from unittest import mock
 
         import core.faults
@@ -57,4 +67,15 @@ class DatabaseOutageTests(SiteTestCase):
         def fail(*args, **kwargs):
             raise error("server closed the connection unexpectedly")
 
-        return mock.patch.object(Site, "find_for_request", side_effect=fail)
+        stack = ExitStack()
+        stack.enter_context(mock.patch.object(Site, "find_for_request", side_effect=fail))
+        stack.enter_context(mock.patch("core.faults.database_is_unavailable", return_value=not database_answers))
+        return stack
+
+
+class DatabaseCheckTests(SiteTestCase):
+    def test_a_database_that_answers_is_not_unavailable(self):
+        from core.faults import database_is_unavailable
+
+        self.assertFalse(database_is_unavailable(OperationalError("Expression tree is too large (maximum depth 1000)")))
+        self.assertTrue(database_is_unavailable(OperationalError("database is locked")))
