@@ -72,6 +72,15 @@ def current_generation(cache=None):
 
 
 _pending_invalidation = False
+_extra_purge_urls = set()  # pages that stopped being live in this change: the CDN must drop them too
+
+
+def purge_also(page):
+    """Purge `page`'s URL from a CDN with the next invalidation, even if it is no longer live."""
+    if settings.WAGTAILFRONTENDCACHE and page.url_path:
+        url = page.get_full_url()
+        if url:
+            _extra_purge_urls.add(url)
 
 
 def invalidate_now():
@@ -89,7 +98,9 @@ def invalidate_now():
     _pending_invalidation = False
     from core.tasks import purge_frontend_cache
 
-    purge_frontend_cache()
+    extra = sorted(_extra_purge_urls)
+    _extra_purge_urls.clear()
+    purge_frontend_cache(extra)
     return True
 
 

@@ -14,13 +14,14 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.models import SocialLink
-from core.page_cache import invalidate
+from core.page_cache import invalidate, purge_also
 
 # Models whose every save or delete can change public pages.
 CONTENT_MODELS = (BaseGenericSetting, BaseSiteSetting, SocialLink, Site, PageViewRestriction, AbstractImage)
 
 
-def on_page_change(sender, **kwargs):
+def on_page_change(sender, instance, **kwargs):
+    purge_also(instance)  # an unpublished page is not live any more, but a CDN still holds it
     invalidate()
 
 
@@ -31,6 +32,8 @@ def on_save(sender, instance, created=False, **kwargs):
 
 
 def on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        purge_also(instance)
     if isinstance(instance, (*CONTENT_MODELS, Page, AbstractDocument)):
         invalidate()
 

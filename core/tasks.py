@@ -44,20 +44,24 @@ def enqueue_renditions(sender, instance, created=False, update_fields=None, **kw
 
 
 @task()
-def purge_site_from_frontend_cache():
-    """Purge every live page of every site from the configured CDN / Varnish."""
+def purge_site_from_frontend_cache(extra_urls=()):
+    """Purge every live page of every site from the configured CDN / Varnish, and `extra_urls`.
+
+    Every live page, because a change shows on many pages (menus, footers, listings); the extra URLs
+    are pages that were live until this change (unpublished or deleted ones).
+    """
     from wagtail.contrib.frontend_cache.utils import PurgeBatch
     from wagtail.models import Page
 
-    batch = PurgeBatch()
+    batch = PurgeBatch(extra_urls)
     batch.add_pages(Page.objects.live().filter(depth__gt=1).iterator())
     batch.purge()
     return len(batch.urls)
 
 
-def purge_frontend_cache():
+def purge_frontend_cache(extra_urls=()):
     if settings.WAGTAILFRONTENDCACHE:
-        purge_site_from_frontend_cache.enqueue()
+        purge_site_from_frontend_cache.enqueue(list(extra_urls))
 
 
 def connect():

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import PageViewRestriction
 
 from core.factories import CustomImageFactory
@@ -218,3 +219,25 @@ class InvalidationTests(PageCacheTestCase):
     def test_a_lost_generation_key_is_a_miss_not_an_old_page(self):
         caches["shared"].delete(GENERATION_KEY)
         self.assert_all_stale()
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache backend (CDN, Varnish) that records what it is asked to purge."""
+
+    purged = []
+
+    def purge(self, url):
+        self.purged.append(url)
+
+
+@override_settings(WAGTAILFRONTENDCACHE={"cdn": {"BACKEND": f"{__name__}.RecordingBackend"}})
+class FrontendCachePurgeTests(PageCacheTestCase):
+    def test_a_change_purges_every_live_page_from_the_cdn(self):
+        RecordingBackend.purged = []
+        with self.captureOnCommitCallbacks(execute=True):
+            self.tree.wellness.unpublish()
+        purged = {url.removeprefix("http://localhost") for url in RecordingBackend.purged}
+        self.assertIn(self.tree.home.url, purged)
+        self.assertIn(self.tree.faculty_index.url, purged)
+        self.assertIn(self.tree.director.url, purged)
+        self.assertIn(self.tree.wellness.url, purged)  # the page just unpublished: its old copy must go too

@@ -5,6 +5,7 @@ tests/production/test_servers.py runs the same journey through two app servers a
 """
 
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -38,7 +39,10 @@ def database_tasks():
 
 
 def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    # The worker closes "old" connections before each task, as a long-running process should; inside a
+    # test's transaction that would close the test's own connection (on PostgreSQL), so not here.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
 
 
 def confirm(client, tree, rows):
