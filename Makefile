@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in invitation and password emails, and the logins load_demo prints, point where `make run` serves.
 export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: help run test lint format migrate demo bench screenshots clean
+.PHONY: help run worker test lint format migrate demo bench screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / - /'
@@ -29,12 +29,17 @@ migrate: $(VENV)/.runtime  ## apply database migrations
 demo: migrate  ## build (or refresh) the demo site and its users
 	$(PY) manage.py load_demo
 
-run: demo  ## set up and serve the demo site on http://127.0.0.1:8000 (publishes scheduled pages every minute)
-	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; done ) & \
-	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker and scheduled publishing beside it
+	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; done ) & scheduler=$$!; \
+	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-bench: demo  ## print render time and SQL queries for one page of every type (demo content)
+worker: migrate  ## run the task worker alone (imports, renditions of new photos, Wagtail's own tasks)
+	$(PY) manage.py db_worker
+
+bench: demo  ## print requests/s through gunicorn (cached page vs static file), render time and queries per page type, directory with 10 vs 1,000 faculty
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the requests/s figures will be skipped"
 	$(PY) manage.py bench_pages
 
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
@@ -50,5 +55,5 @@ format: $(VENV)/.dev  ## apply ruff and djhtml formatting
 	$(VENV)/bin/ruff format .
 	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
 
-clean:  ## remove the virtualenv, the SQLite database and media
-	rm -rf $(VENV) db.sqlite3 media .test-media static_collected
+clean:  ## remove the virtualenv, the SQLite database, media and the local shared cache
+	rm -rf $(VENV) db.sqlite3 media .test-media static_collected var

@@ -13,6 +13,9 @@ def register_import_urls():
         path("people/import/", import_views.PeopleImportView.as_view(), name="people_import"),
         path("people/import/confirm/", import_views.PeopleImportConfirmView.as_view(), name="people_import_confirm"),
         path("people/import/example.csv", import_views.example_file, name="people_import_example"),
+        path(
+            "people/import/<uuid:task_id>/", import_views.PeopleImportStatusView.as_view(), name="people_import_status"
+        ),
     ]
 
 

@@ -1,14 +1,15 @@
-"""The admin's "Import people" screens: upload a spreadsheet, preview what it would do, confirm.
+"""The admin's "Import people" screens: upload a spreadsheet, preview what it would do, confirm, follow it.
 
 The uploaded bytes are kept between the preview and the confirmation in the
 user's (database-backed) session, compressed, so any app server can handle the
 confirmation and nothing with people's details is written to public media
-storage. The confirmation re-reads and re-validates the file inside the
-import's transaction, so it acts on the database as it is then, not as it was
-at preview time.
+storage. Confirming hands the file to the task worker (people.import_tasks):
+a large import takes minutes, longer than any web request may. The status page
+shows its progress, then its outcome. The task re-reads and re-validates the
+file inside the import's transaction, so it acts on the database as it is then,
+not as it was at preview time.
 """
 
-import base64
 import binascii
 import secrets
 import zlib
@@ -16,13 +17,16 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from people.admin_utils import forbidden
+from people.import_tasks import import_people_task, pack, read_progress, unpack
 from people.importing import (
     COLUMNS,
     MAX_FILE_SIZE,
@@ -113,6 +117,22 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
         self.template_name = "people/admin/import_preview.html"
         return self.render_to_response(context)
 
+    def render_status(self, result):
+        outcome = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None
+        filename = (outcome or {}).get("filename") or result.kwargs.get("filename", "")
+        self.page_subtitle = f"Import of {filename}" if result.is_finished else f"Importing {filename}"
+        context = self.get_context_data(
+            result=result,
+            outcome=outcome,
+            progress=status_payload(result),
+            filename=filename,
+            failed=result.status == TaskResultStatus.FAILED,
+            status_url="" if result.is_finished else reverse("people_import_status", args=[result.id]),
+            upload_url=reverse("people_import"),
+        )
+        self.template_name = "people/admin/import_status.html"
+        return self.render_to_response(context)
+
 
 class PeopleImportView(ImportViewMixin, View):
     """Step 1 and 2: the upload form, and the preview of what the file would do."""
@@ -141,7 +161,7 @@ class PeopleImportView(ImportViewMixin, View):
                 "token": token,
                 "user": request.user.pk,
                 "name": upload.name,
-                "data": base64.b64encode(zlib.compress(data)).decode("ascii"),
+                "data": pack(data),
                 "parent": parent.pk,
                 "publish": publish,
             }
@@ -149,7 +169,7 @@ class PeopleImportView(ImportViewMixin, View):
 
 
 class PeopleImportConfirmView(ImportViewMixin, View):
-    """Step 3: apply the previewed file (re-validated now, inside the import's transaction)."""
+    """Step 3: hand the previewed file to the task worker, which re-validates and applies it."""
 
     def get(self, request):
         return redirect("people_import")
@@ -162,7 +182,7 @@ class PeopleImportConfirmView(ImportViewMixin, View):
             )
             return redirect("people_import")
         try:
-            data = zlib.decompress(base64.b64decode(stored["data"]))
+            unpack(stored["data"])
         except (binascii.Error, zlib.error, KeyError, TypeError):
             request.session.pop(SESSION_KEY, None)
             messages.error(request, "The uploaded file could not be recovered. Upload it again.")
@@ -173,28 +193,46 @@ class PeopleImportConfirmView(ImportViewMixin, View):
             messages.error(request, "The page to add new people under no longer exists. Upload the file again.")
             return redirect("people_import")
 
-        try:
-            plan = run_import(data, stored["name"], parent=parent, publish=stored["publish"], user=request.user)
-        except ImportFileError as exc:  # the same bytes were readable at preview time, but be safe
-            request.session.pop(SESSION_KEY, None)
-            form = PeopleImportForm()
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_form(form)
         request.session.pop(SESSION_KEY, None)
-        if plan.errors:
-            # Something changed since the preview (e.g. someone else took an email). Nothing was written.
-            return self.render_preview(plan, stored["name"])
+        result = import_people_task.enqueue(
+            data=stored["data"],
+            filename=stored["name"],
+            parent_id=parent.pk,
+            publish=stored["publish"],
+            user_id=request.user.pk,
+        )
+        if result.is_finished:  # a backend that runs tasks at once (TASKS_BACKEND=immediate): no worker to wait for
+            return self.render_status(result)
+        return redirect("people_import_status", result.id)
 
-        counts = [f"{len(plan.to_create)} created", f"{len(plan.to_update)} updated"]
-        if plan.to_publish:
-            counts.append(f"{len(plan.to_publish)} drafts published")
-        counts.append(f"{len(plan.unchanged)} unchanged")
-        drafts = "" if stored["publish"] else " New and changed profiles were saved as drafts."
-        messages.success(request, f"Imported {stored['name']}: {', '.join(counts)}.{drafts}")
-        if plan.parent is not None:
-            return redirect("wagtailadmin_explore", plan.parent.pk)
-        return redirect("people_import")
+
+class PeopleImportStatusView(ImportViewMixin, View):
+    """Step 4: the import's progress while the task worker runs it, then what it did."""
+
+    def get(self, request, task_id):
+        try:
+            result = import_people_task.get_result(str(task_id))
+        except TaskResultDoesNotExist:
+            raise Http404("No such import.") from None
+        if result.kwargs.get("user_id") != request.user.pk and not request.user.is_superuser:
+            raise Http404("No such import.")  # someone else's import, and the people in it
+        if request.GET.get("format") == "json":
+            return JsonResponse(status_payload(result))
+        return self.render_status(result)
+
+
+def status_payload(result):
+    """What the progress bar needs: the task's state and, while it runs, how far it has got."""
+    progress = read_progress(result.id) or {}
+    total, done = progress.get("total") or 0, progress.get("done") or 0
+    return {
+        "status": result.status.name.lower(),
+        "finished": result.is_finished,
+        "phase": progress.get("phase", ""),
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 0,
+    }
 
 
 def example_file(request):

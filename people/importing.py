@@ -381,6 +381,11 @@ class RowPlan:
         return "Faculty" if self.kind == FACULTY else "Resident"
 
     @property
+    def page_id(self):
+        """The profile's id, once it exists (an existing one, or one this import created)."""
+        return self.page.pk if self.page is not None else None
+
+    @property
     def action_label(self):
         return {CREATE: "Create", UPDATE: "Update", PUBLISH: "Publish draft", UNCHANGED: "No change"}[self.action]
 
@@ -903,10 +908,20 @@ def _set_values(page, values):
     page.title = page.full_name
 
 
-def apply_plan(plan, user=None):
-    """Write a valid plan: every row or nothing. Raises _Rollback (inside the caller's transaction) on failure."""
+def _no_progress(phase, done, total):
+    pass
+
+
+def apply_plan(plan, user=None, progress=_no_progress):
+    """Write a valid plan: every row or nothing. Raises _Rollback (inside the caller's transaction) on failure.
+
+    `progress("saving", done, total)` is called after each row that writes something.
+    """
     if plan.errors:
         raise _Rollback(plan.errors)
+    total = sum(1 for row in plan.rows if row.action != UNCHANGED)
+    done = 0
+    progress("saving", done, total)
     for row in plan.rows:
         try:
             if row.action == CREATE:
@@ -934,6 +949,9 @@ def apply_plan(plan, user=None):
             raise _Rollback([f"Row {row.number}: {exc}"]) from exc
         except DatabaseError as exc:
             raise _Rollback([f"Row {row.number}: could not be saved ({exc}). Nothing was imported."]) from exc
+        if row.action != UNCHANGED:
+            done += 1
+            progress("saving", done, total)
     plan.applied = True
     return plan
 
@@ -954,13 +972,15 @@ def _lock_parent(parent):
     return parent
 
 
-def run_import(data, filename, *, parent=None, publish=True, user=None, dry_run=False):
+def run_import(data, filename, *, parent=None, publish=True, user=None, dry_run=False, progress=_no_progress):
     """Read, validate and (unless `dry_run` or there are errors) apply an import, all in one transaction.
 
     Raises ImportFileError when the file can't be read; otherwise returns the ImportPlan, whose
     `errors` list says why nothing was written, and whose `applied` flag says whether it was.
+    `progress(phase, done, total)` hears how far it has got ("checking" the rows, then "saving").
     """
     table = read_table(data, filename)
+    progress("checking", 0, len(table.rows))
     plan = None
     try:
         with transaction.atomic():
@@ -970,7 +990,7 @@ def run_import(data, filename, *, parent=None, publish=True, user=None, dry_run=
             if dry_run or plan.errors:
                 transaction.set_rollback(True)  # a dry run never writes, whatever happens above
                 return plan
-            apply_plan(plan, user=user)
+            apply_plan(plan, user=user, progress=progress)
     except _Rollback as exc:
         plan.errors = list(exc.errors)
         plan.applied = False

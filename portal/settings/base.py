@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "storages",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,13 +64,21 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# Order matters. The page cache sits right after the HTTPS redirect and static files, so a
+# cached page costs no session, database or template work; everything below it (compression,
+# CSP and frame headers) is part of the response it stores. The database guard turns a
+# database outage into a designed 503 instead of a 500.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.page_cache.PageCacheMiddleware",
+    "core.page_cache.AnonymousGZipMiddleware",
+    "core.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.page_cache.CookielessVisitorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "editorial.confinement.SelfServiceConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,31 +115,92 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request in seconds (a 503), not after minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory by default; REDIS_URL selects a shared Redis cache so several
-# app servers can run behind one load balancer. django-redis (not Django's own
-# RedisCache) because it can treat a Redis outage as a cache miss instead of
-# failing every page: Wagtail reads the cache on every request.
+# Caches. "default" is Wagtail's own (site root paths, renditions): process-local memory unless
+# REDIS_URL is set. "shared" holds what every process of the deployment must see alike: the
+# page cache and its generation key, and the progress of background imports. Without Redis it
+# is a directory on local disk, which the web server, the task worker and publish_scheduled
+# processes of one machine share (process memory would not: an import published by the worker
+# would leave the web process serving stale pages). Several machines need REDIS_URL.
+#
+# With Redis: django-redis behind a circuit breaker (core.cache_backends). A hung or dead Redis
+# costs one short timeout per process, then the cache is skipped for REDIS_BREAKER_SECONDS and
+# the outage is logged once; Django's own RedisCache would raise on every call instead.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))  # seconds, connect and each command
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "30"))
+SHARED_CACHE_DIR = Path(os.environ.get("SHARED_CACHE_DIR", BASE_DIR / "var" / "cache"))
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+    _redis_cache = {
+        "BACKEND": "core.cache_backends.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+        },
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    CACHES = {"default": _redis_cache, "shared": {**_redis_cache, "KEY_PREFIX": "portal-shared"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(SHARED_CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+
+# The full-page cache for anonymous visitors (core.page_cache). On in production, off in
+# development (templates change under a developer's feet) and in tests unless a test turns it on.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # how long a stored page lives at most
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))  # max-age
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300"))  # s-maxage
+# Query parameters that never change a page (campaign tags): one stored copy serves them all.
+PAGE_CACHE_IGNORED_QUERY_PARAMS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+PAGE_CACHE_IGNORED_QUERY_PARAMS += ["fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"]
+
+# A CDN or Varnish in front: every change purges the site's page URLs there too (core.tasks), through
+# wagtail.contrib.frontend_cache's backends. Configured only from the environment.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):  # Varnish, nginx or any proxy that accepts PURGE
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", ""),
+        "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+    }
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+
+# Background work (django-tasks; its database backend is the django-tasks-db package since
+# 0.12). `manage.py db_worker` runs the queue: imports, renditions of new photos, and Wagtail's
+# own tasks (reference index, frontend cache purges). TASKS_BACKEND=immediate runs them inline.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# How long a database outage's 503 asks clients and crawlers to wait before trying again.
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
 # Sessions stay in the database: they must survive a cache outage or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -158,6 +230,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph, R2...) when a bucket is named, so any
+# number of app servers share uploads and renditions; local disk otherwise. Keys come from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables (or an instance role).
+MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_REGION") or None,
+            # e.g. "www.example.org/media" when the CDN serves the bucket on the site's own host
+            "custom_domain": os.environ.get("MEDIA_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("MEDIA_PREFIX", ""),
+            # Plain, permanent URLs: cached pages must not hold signed links that expire.
+            "querystring_auth": False,
+            "default_acl": None,  # read access comes from the bucket's policy
+            "file_overwrite": False,
+        },
+    }
+    # Documents stream through Django, which checks collection privacy, instead of redirecting
+    # to a public bucket URL that would bypass it.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Internal Medicine Residency")
@@ -193,6 +288,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+
+def media_origin():
+    """Where images are loaded from when media is in a bucket: None when that is the site's own host."""
+    from urllib.parse import urlsplit
+
+    domain = os.environ.get("MEDIA_CUSTOM_DOMAIN", "").split("/")[0]
+    if domain:
+        return None if domain in ALLOWED_HOSTS else f"https://{domain}"
+    endpoint = urlsplit(os.environ.get("MEDIA_ENDPOINT_URL") or f"https://{MEDIA_BUCKET}.s3.amazonaws.com")
+    return f"{endpoint.scheme}://{endpoint.netloc}"
+
+
+if MEDIA_BUCKET and media_origin():
+    # Serving the bucket under the site's own host (a CDN path rule plus MEDIA_CUSTOM_DOMAIN)
+    # keeps the policy at 'self'; otherwise images come from the bucket's host.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin())
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "residency-web@example.org")
 
@@ -201,6 +313,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Outages are reported once by core.cache_backends / core.faults, not once per call.
+        "django_redis": {"level": "CRITICAL"},
+        "django_tasks_db": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }
 
 

@@ -9,3 +9,10 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Everything in-process unless a test says otherwise: the page cache off (tests that need it turn
+# it on), the shared cache in memory, background tasks run at once. Tests that start servers pass
+# REDIS_URL, DATABASE_URL and TASKS_BACKEND to them through the environment instead.
+PAGE_CACHE_ENABLED = False
+CACHES["shared"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

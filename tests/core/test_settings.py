@@ -9,15 +9,9 @@ import pytest
 from django.conf import settings
 
 # Variables the settings read; the subprocess starts without them unless a test sets them.
-CONTROLLED = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "ALLOWED_HOSTS",
-    "WAGTAILADMIN_BASE_URL",
-}
+CONTROLLED = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS"}
+CONTROLLED |= {"PAGE_CACHE", "MEDIA_BUCKET", "MEDIA_ENDPOINT_URL", "MEDIA_CUSTOM_DOMAIN", "TASKS_BACKEND"}
+CONTROLLED |= {"WAGTAILADMIN_BASE_URL"}
 REAL_KEY = "k3J9-not-a-dev-key-but-long-and-random-enough-for-a-test-0123456789"
 BASE_URL = "https://residency.example.org"
 
@@ -32,6 +26,10 @@ try:
         "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", None),
         "SESSION_ENGINE": settings.SESSION_ENGINE,
         "WAGTAILADMIN_BASE_URL": settings.WAGTAILADMIN_BASE_URL,
+        "STORAGES": settings.STORAGES,
+        "CONTENT_SECURITY_POLICY": settings.CONTENT_SECURITY_POLICY,
+        "WAGTAILDOCS_SERVE_METHOD": getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None),
+        "PAGE_CACHE_ENABLED": settings.PAGE_CACHE_ENABLED,
     }
 except Exception as error:
     result = {"error": type(error).__name__, "message": str(error)}
@@ -69,13 +67,42 @@ def test_sqlite_is_the_default_database():
     assert str(database["NAME"]).endswith("db.sqlite3")
 
 
-def test_redis_url_selects_django_redis():
+def test_redis_url_selects_django_redis_behind_a_circuit_breaker():
     result = load_settings("portal.settings.dev", REDIS_URL="redis://127.0.0.1:6379/1")
-    cache = result["CACHES"]["default"]
-    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
-    assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
-    # A Redis outage must be a cache miss, not a 500 on every page.
-    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    for alias in ("default", "shared"):
+        cache = result["CACHES"][alias]
+        # django-redis, with a Redis outage a quick cache miss rather than a 500 (core.cache_backends).
+        assert cache["BACKEND"] == "core.cache_backends.ResilientRedisCache"
+        assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
+        assert cache["OPTIONS"]["SOCKET_TIMEOUT"] == 0.25
+    assert result["CACHES"]["default"]["KEY_PREFIX"] != result["CACHES"]["shared"]["KEY_PREFIX"]
+
+
+def test_without_redis_the_shared_cache_is_on_local_disk():
+    caches = load_settings("portal.settings.dev")["CACHES"]
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert caches["shared"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_media_bucket_selects_object_storage():
+    result = load_settings(
+        "portal.settings.dev", MEDIA_BUCKET="portal-media", MEDIA_ENDPOINT_URL="http://127.0.0.1:9000"
+    )
+    storage = result["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "portal-media"
+    assert storage["OPTIONS"]["querystring_auth"] is False  # cached pages hold permanent URLs
+    assert "http://127.0.0.1:9000" in result["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
+    assert result["WAGTAILDOCS_SERVE_METHOD"] == "serve_view"
+    local = load_settings("portal.settings.dev")["STORAGES"]["default"]
+    assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_page_cache_is_on_in_production_only():
+    production = load_settings("portal.settings.production", SECRET_KEY=REAL_KEY, WAGTAILADMIN_BASE_URL=BASE_URL)
+    assert production["PAGE_CACHE_ENABLED"] is True
+    assert load_settings("portal.settings.dev")["PAGE_CACHE_ENABLED"] is False
+    assert load_settings("portal.settings.dev", PAGE_CACHE="on")["PAGE_CACHE_ENABLED"] is True
 
 
 def test_local_memory_is_the_default_cache():
@@ -126,7 +153,8 @@ def test_production_uses_postgresql_and_redis_from_the_environment():
         REDIS_URL="redis://127.0.0.1:6379/1",
     )
     assert result["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert result["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert result["CACHES"]["default"]["BACKEND"] == "core.cache_backends.ResilientRedisCache"
+    assert result["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 3
 
 
 def test_test_settings_use_a_fast_password_hasher():
