@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from editorial.roles import COMMUNICATIONS_GROUP
 from people.import_tasks import import_people_task, pack, progress_key, read_progress
 from people.models import FacultyPage
-from editorial.roles import COMMUNICATIONS_GROUP
 from tests.people import test_import
 from tests.people.test_import import counts, csv_file, good_people, imported, make_user, upload
 from tests.utils import visible_text
