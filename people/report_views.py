@@ -2,13 +2,14 @@
 
 from wagtail.admin.views.reports import ReportView
 
+from core.exports import SafeSpreadsheetExportMixin
 from people.admin_utils import forbidden
 from people.freshness import all_findings, group_findings
 
 PERMISSION = "people.view_content_freshness"
 
 
-class ContentFreshnessReportView(ReportView):
+class ContentFreshnessReportView(SafeSpreadsheetExportMixin, ReportView):
     """Profiles missing a photo, alt text or a bio, profiles not updated for a year, and past apply dates."""
 
     page_title = "Content freshness"
