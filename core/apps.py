@@ -7,5 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core.exports import protect_wagtail_csv_exports
+        from core.uploads import apply_pillow_pixel_cap
 
         protect_wagtail_csv_exports()
+        apply_pillow_pixel_cap()

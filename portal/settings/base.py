@@ -163,7 +163,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # no SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000  # also Pillow's own cap (core.uploads.apply_pillow_pixel_cap)
+# Every image upload form checks size, type and pixel count from the file's header before decoding it.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
