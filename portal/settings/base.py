@@ -168,6 +168,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000  # also Pillow's own cap (core.uploa
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The public search records queries that found something, up to this many distinct ones (core.views).
+SEARCH_QUERY_LOG_MAX_QUERIES = int(os.environ.get("SEARCH_QUERY_LOG_MAX_QUERIES", "5000"))
+WAGTAILSEARCH_HITS_MAX_AGE = 30  # days of hits kept by `manage.py searchpromotions_garbage_collect`
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # nothing may load from another host
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # admin avatars would otherwise load from gravatar.com
