@@ -6,6 +6,7 @@ be unsafe.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "home",
     "programs",
     "people",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -133,10 +138,40 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# -- Sign-in protection (accounts/login_protection.py; policy in the README) ---------------------------
+# django-axes checks every sign-in before Django's own backend does. AxesBackend rather than
+# AxesStandaloneBackend: it is also a ModelBackend, so code that logs in with the first backend works.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# (request attributes, failures allowed) per limit: an account from one address, then one address.
+LOGIN_FAILURE_LIMITS = [(("username", "ip_address"), 5), (("ip_address",), 20)]
+AXES_HANDLER = "accounts.login_protection.LoginLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = [list(group) for group, _ in LOGIN_FAILURE_LIMITS]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0][1]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while paused do not extend the pause
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail: Reports > Sign-in attempts
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 500
+AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip_address"
+AXES_ENABLE_ADMIN = False  # no Django admin here; the Wagtail admin has the report
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (production: the load balancer).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Reset emails per window, per network address and per account (accounts/throttle.py).
+PASSWORD_RESET_LIMITS = {
+    "address": {"requests": 5, "window": 60 * 60},
+    "account": {"requests": 3, "window": 60 * 60},
+}
+# Who may read the sign-in audit trail in the admin (besides superusers).
+LOGIN_AUDIT_GROUPS = ["Communications"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
