@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -173,6 +178,13 @@ PASSWORD_RESET_LIMITS = {
 # Who may read the sign-in audit trail in the admin (besides superusers).
 LOGIN_AUDIT_GROUPS = ["Communications"]
 
+# -- Two-step verification (accounts/two_factor.py) --------------------------------------------------
+# Required for superusers and these groups; optional for everyone else.
+TWO_FACTOR_REQUIRED_GROUPS = ["Communications"]
+# Development only: makes two-step verification optional for everyone, so the demo logins work without
+# a phone. On in portal.settings.dev; portal.settings.production refuses to start with it on.
+TWO_FACTOR_DEV_BYPASS = env_bool("TWO_FACTOR_DEV_BYPASS", False)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
@@ -195,6 +207,7 @@ STORAGES = {
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Internal Medicine Residency")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # how authenticator apps label the account
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # no SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -8,3 +8,7 @@ SECRET_KEY = SECRET_KEY or "dev-only-not-for-production-3b1f0c"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+
+# The demo logins of `make run` work without a phone: two-step verification is optional for everyone
+# (set TWO_FACTOR_DEV_BYPASS=0 to try it). Never in production: portal.settings.production refuses it.
+TWO_FACTOR_DEV_BYPASS = env_bool("TWO_FACTOR_DEV_BYPASS", True)

@@ -1,5 +1,7 @@
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool, require_secret_key
 
@@ -19,3 +21,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Behind the load balancer: its X-Forwarded-For names the client, for the sign-in and reset throttles.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
+if TWO_FACTOR_DEV_BYPASS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_DEV_BYPASS is a development setting: it makes two-step verification optional for "
+        "Communications and administrators. Unset it (or set it to 0) in production."
+    )
