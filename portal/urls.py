@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import ThrottledPasswordResetView
 from core import views as core_views
+from core.security import csp_report
 
 urlpatterns = [
     # Wagtail's own reset form, throttled per address and per account; the rest of the reset flow is Wagtail's.
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),
+    path("csp-report/", csp_report, name="csp_report"),  # settings.CSP_REPORT_URL
     path("sitemap.xml", sitemap),
 ]
 
