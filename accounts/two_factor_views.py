@@ -90,6 +90,20 @@ def finish_second_step(request, device):
     otp_login(request, device)
 
 
+class CodeFormMixin:
+    """A form view whose one field is a code: `code_accepted(device)` runs once a device accepts it."""
+
+    def code_devices(self):
+        return None  # every device of the person
+
+    def form_valid(self, form):
+        device, problem = check_code(self.request.user, form.cleaned_data["code"], devices=self.code_devices())
+        if device is None:
+            form.add_error("code", problem)
+            return self.form_invalid(form)
+        return self.code_accepted(device)
+
+
 class SecondStepLookMixin:
     """The sign-in page's look (no menu), for the screens between the password and the admin."""
 
@@ -99,7 +113,7 @@ class SecondStepLookMixin:
         return context
 
 
-class VerifyView(SecondStepLookMixin, FormView):
+class VerifyView(CodeFormMixin, SecondStepLookMixin, FormView):
     template_name = "accounts/two_factor/verify.html"
     form_class = VerifyForm
 
@@ -110,11 +124,7 @@ class VerifyView(SecondStepLookMixin, FormView):
             return redirect(safe_next_url(request))
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        device, problem = check_code(self.request.user, form.cleaned_data["code"])
-        if device is None:
-            form.add_error("code", problem)
-            return self.form_invalid(form)
+    def code_accepted(self, device):
         finish_second_step(self.request, device)
         if isinstance(device, StaticDevice):
             left = len(two_factor.remaining_recovery_codes(self.request.user))
@@ -139,7 +149,7 @@ def readable_key(device):
     return " ".join(key[index : index + 4] for index in range(0, len(key), 4))
 
 
-class SetupView(SecondStepLookMixin, FormView):
+class SetupView(CodeFormMixin, SecondStepLookMixin, FormView):
     template_name = "accounts/two_factor/setup.html"
     form_class = CodeForm
 
@@ -163,11 +173,10 @@ class SetupView(SecondStepLookMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        device, problem = check_code(self.request.user, form.cleaned_data["code"], devices=[self.device])
-        if device is None:
-            form.add_error("code", problem)
-            return self.form_invalid(form)
+    def code_devices(self):
+        return [self.device]  # the authenticator being set up
+
+    def code_accepted(self, device):
         two_factor.confirm_app_device(self.request.user, device)
         finish_second_step(self.request, device)
         messages.success(self.request, "Two-step verification is on. Keep your recovery codes somewhere safe.")
@@ -226,7 +235,7 @@ class RecoveryCodesView(AdminScreenMixin, TemplateView):
         return redirect("two_factor_recovery_codes")
 
 
-class DisableView(AdminScreenMixin, FormView):
+class DisableView(CodeFormMixin, AdminScreenMixin, FormView):
     page_title = "Turn off two-step verification"
     parent_breadcrumb = ("two_factor_overview", "Two-step verification")
     template_name = "accounts/two_factor/disable.html"
@@ -240,11 +249,7 @@ class DisableView(AdminScreenMixin, FormView):
             return redirect("two_factor_overview")
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        device, problem = check_code(self.request.user, form.cleaned_data["code"])
-        if device is None:
-            form.add_error("code", problem)
-            return self.form_invalid(form)
+    def code_accepted(self, device):
         two_factor.remove_two_factor(self.request.user)
         messages.success(self.request, "Two-step verification is off. Your password alone now signs you in.")
         return redirect("two_factor_overview")

@@ -9,7 +9,15 @@ import pytest
 from django.conf import settings
 
 # Variables the settings read; the subprocess starts without them unless a test sets them.
-CONTROLLED = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS"}
+CONTROLLED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "ALLOWED_HOSTS",
+    "TWO_FACTOR_DEV_BYPASS",
+}
 REAL_KEY = "k3J9-not-a-dev-key-but-long-and-random-enough-for-a-test-0123456789"
 
 PROBE = """
@@ -22,6 +30,7 @@ try:
         "DEBUG": settings.DEBUG,
         "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", None),
         "SESSION_ENGINE": settings.SESSION_ENGINE,
+        "TWO_FACTOR_DEV_BYPASS": settings.TWO_FACTOR_DEV_BYPASS,
     }
 except Exception as error:
     result = {"error": type(error).__name__, "message": str(error)}
