@@ -31,6 +31,7 @@ from wagtail.log_actions import log
 from accounts import two_factor
 
 RESET_ACTION = "accounts.two_factor_reset"
+APP_CODE_DIGITS = 6  # django-otp's TOTP default, what authenticator apps show; recovery codes are 8 characters
 
 
 class CodeForm(forms.Form):
@@ -67,7 +68,7 @@ def check_code(user, code, devices=None):
     mistyped code counts against one of them only. django-otp throttles each device: after a wrong code the
     next try must wait a second, doubling with each further wrong code.
     """
-    from_app = code.isdigit()
+    from_app = code.isdigit() and len(code) == APP_CODE_DIGITS
     throttled = False
     with transaction.atomic():
         candidates = devices if devices is not None else devices_for_user(user, for_verify=True)
@@ -104,8 +105,9 @@ class CodeFormMixin:
         return self.code_accepted(device)
 
 
-class SecondStepLookMixin:
-    """The sign-in page's look (no menu), for the screens between the password and the admin."""
+class NextUrlMixin:
+    """Passes on where to go once the step is done (the second-step screens use the sign-in page's look,
+    from accounts/two_factor/second_step_base.html)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,7 +115,7 @@ class SecondStepLookMixin:
         return context
 
 
-class VerifyView(CodeFormMixin, SecondStepLookMixin, FormView):
+class VerifyView(CodeFormMixin, NextUrlMixin, FormView):
     template_name = "accounts/two_factor/verify.html"
     form_class = VerifyForm
 
@@ -149,7 +151,7 @@ def readable_key(device):
     return " ".join(key[index : index + 4] for index in range(0, len(key), 4))
 
 
-class SetupView(CodeFormMixin, SecondStepLookMixin, FormView):
+class SetupView(CodeFormMixin, NextUrlMixin, FormView):
     template_name = "accounts/two_factor/setup.html"
     form_class = CodeForm
 
