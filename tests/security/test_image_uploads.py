@@ -96,11 +96,18 @@ def comms_client(client):
     return client
 
 
+def warm_up(client, url):
+    """Open the upload screen first, as a person does: the timing is then the upload's, not the first
+    compilation of the admin's templates in this process (about half a second)."""
+    assert client.get(url).status_code == 200
+
+
 def upload(data, name="huge.png"):
     return SimpleUploadedFile(name, data, content_type="image/png")
 
 
 def test_the_probes_png_is_refused_by_the_image_library_fast_and_in_little_memory(comms_client, huge_png):
+    warm_up(comms_client, reverse("wagtailimages:add"))
     with measured() as cost:
         response = comms_client.post(
             reverse("wagtailimages:add"),
@@ -117,6 +124,7 @@ def test_the_probes_png_is_refused_by_the_image_library_fast_and_in_little_memor
 
 
 def test_the_multiple_uploader_refuses_it_with_the_same_message(comms_client, huge_png):
+    warm_up(comms_client, reverse("wagtailimages:add_multiple"))
     with measured() as cost:
         response = comms_client.post(reverse("wagtailimages:add_multiple"), {"files[]": upload(huge_png)})
     assert response.status_code == 200
@@ -128,6 +136,7 @@ def test_the_multiple_uploader_refuses_it_with_the_same_message(comms_client, hu
 
 
 def test_the_choosers_upload_refuses_it(comms_client, huge_png):
+    warm_up(comms_client, reverse("wagtailimages_chooser:choose"))
     with measured() as cost:
         response = comms_client.post(
             reverse("wagtailimages_chooser:create"),
