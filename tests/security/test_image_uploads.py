@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from tests.security.utils import make_user
 
@@ -182,3 +183,24 @@ def test_pillow_itself_refuses_oversized_images(huge_png):
     assert Image.MAX_IMAGE_PIXELS == 30_000_000
     with pytest.raises(Image.DecompressionBombError):
         Image.open(io.BytesIO(huge_png))
+
+
+def test_a_faculty_members_photo_upload_is_checked_too(client, huge_png):
+    """Faculty upload their photo from the profile editor's image chooser, into the "Profile photos" collection."""
+    photos = Collection.objects.get(name="Profile photos")
+    client.force_login(make_user("grace", group="Faculty"))
+    warm_up(client, reverse("wagtailimages_chooser:choose"))
+    with measured() as cost:
+        response = client.post(
+            reverse("wagtailimages_chooser:create"),
+            {
+                "image-chooser-upload-title": "My photo",
+                "image-chooser-upload-alt_text": "Me",
+                "image-chooser-upload-collection": str(photos.pk),
+                "image-chooser-upload-file": upload(huge_png),
+            },
+        )
+    assert response.status_code == 200
+    assert "13,300 x 13,300 pixels" in response.json()["htmlFragment"]
+    assert not get_image_model().objects.exists()
+    assert cost["bytes"] < MEMORY_LIMIT and cost["seconds"] < TIME_LIMIT, cost
