@@ -1,6 +1,6 @@
 """Password-reset throttling: a few requests per network address and per account in a window.
 
-A counter per key in the shared cache (Redis in production, so every app server counts together),
+A counter per key in the SECURITY_CACHE_ALIAS cache (one every app server shares, so they count together),
 started with the window as its timeout, so a window is fixed from its first request. Email addresses are
 hashed in the key, and counted whether or not an account has them, so the throttle says nothing about which
 addresses are registered. A cache outage (django-redis ignores it) stops the counting rather than resets.
@@ -9,7 +9,7 @@ addresses are registered. A cache outage (django-redis ignores it) stops the cou
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 KEY_PREFIX = "password-reset"
 
@@ -20,6 +20,7 @@ def _key(kind, value):
 
 
 def _count(key, window):
+    cache = caches[settings.SECURITY_CACHE_ALIAS]
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key) or 0

@@ -15,7 +15,7 @@ import logging
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -96,7 +96,7 @@ def csp_report(request):
         fields[name] for name in ("disposition", "effective-directive", "blocked-uri", "source-file", "line-number")
     )
     key = "csp-report:" + hashlib.sha256(identity.encode()).hexdigest()
-    if cache.add(key, 1, timeout=REPORT_LOG_INTERVAL):
+    if caches[settings.SECURITY_CACHE_ALIAS].add(key, 1, timeout=REPORT_LOG_INTERVAL):
         level = logging.INFO if fields["disposition"] == "report" else logging.WARNING
         logger.log(
             level,

@@ -139,6 +139,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The cache for counters every app server must share: the password-reset throttle and the CSP report log's
+# de-duplication (django-axes keeps its sign-in counts in the database).
+SECURITY_CACHE_ALIAS = "default"
+
 # Sessions stay in the database: they must survive a cache outage or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
