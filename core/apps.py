@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import signals, tasks
+        from core.exports import protect_wagtail_csv_exports
+        from core.uploads import apply_pillow_pixel_cap
 
         signals.connect()
         tasks.connect()
+        protect_wagtail_csv_exports()
+        apply_pillow_pixel_cap()

@@ -6,6 +6,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS after Willow has decoded the whole image. Pillow'
 reads only the header, so the size, type and dimensions are known before any pixel is.
 """
 
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -60,7 +61,8 @@ def read_image_header(uploaded_file):
             with Image.open(uploaded_file) as image:
                 header = ImageHeader(image.format or "", *image.size)
     except Image.DecompressionBombError as error:
-        raise ValidationError(too_many_pixels_message(None), code="too_many_pixels") from error
+        header = header_beyond_pillows_cap(uploaded_file)
+        raise ValidationError(too_many_pixels_message(header), code="too_many_pixels") from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise ValidationError(f"This file is not an image we can use. Upload a {accepted} file.") from error
     finally:
@@ -83,3 +85,37 @@ def too_many_pixels_message(header):
         f"This image is {header.width:,} x {header.height:,} pixels; the limit is {limit}. "
         "Resize it and upload it again."
     )
+
+
+def header_beyond_pillows_cap(uploaded_file):
+    """The header of an image that `Image.open` refused for having over twice Pillow's pixel cap, or None.
+
+    `Image.open` reads the header with the format's plugin, then refuses before saying the size; the plugin
+    alone (Pillow's own registry of openers, as `Image.open` uses it) still reads only the header.
+    """
+    Image.init()
+    uploaded_file.seek(0)
+    prefix = uploaded_file.read(16)
+    try:
+        for format_id in ACCEPTED_FORMATS:
+            factory, accept = Image.OPEN.get(format_id, (None, None))
+            if factory is None or (accept and accept(prefix) is not True):
+                continue
+            uploaded_file.seek(0)
+            try:
+                with factory(uploaded_file, "") as image:
+                    return ImageHeader(image.format or format_id, *image.size)
+            except (SyntaxError, IndexError, TypeError, ValueError, OSError, struct.error):
+                continue
+        return None
+    finally:
+        uploaded_file.seek(0)
+
+
+def apply_pillow_pixel_cap():
+    """Pillow's own cap is the site's, a backstop for any path that opens an image without `read_image_header`.
+
+    Renditions, management commands or a future upload path still cannot decode a bomb: Pillow refuses
+    any image over twice MAX_IMAGE_PIXELS in `Image.open`, before decoding (and warns above it).
+    """
+    Image.MAX_IMAGE_PIXELS = max_image_pixels()

@@ -29,6 +29,13 @@ ALLOWED_URL_NAMES = frozenset(
         "wagtailadmin_sprite",
         "wagtailadmin_javascript_catalog",
         "wagtailadmin_dismissibles",
+        # Two-step verification: optional for them, so they may turn it on, use it, and turn it off
+        # (accounts.two_factor; resetting someone else's is for administrators only).
+        "two_factor_verify",
+        "two_factor_setup",
+        "two_factor_overview",
+        "two_factor_recovery_codes",
+        "two_factor_disable",
         # My profile.
         "editorial_my_profile",
         "editorial_my_profile_preview",

@@ -2,12 +2,13 @@
 
 from wagtail.admin.views.reports import ReportView
 
+from core.exports import SafeSpreadsheetExportMixin
 from editorial.freshness import all_findings, group_findings
 from editorial.roles import FRESHNESS_PERMISSION as PERMISSION
 from people.admin_utils import forbidden
 
 
-class ContentFreshnessReportView(ReportView):
+class ContentFreshnessReportView(SafeSpreadsheetExportMixin, ReportView):
     """Profiles missing a photo, alt text or a bio, profiles not updated for a year, and past apply dates."""
 
     page_title = "Content freshness"

@@ -5,12 +5,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import ThrottledPasswordResetView
 from core import views as core_views
+from core.security import csp_report
 
 urlpatterns = [
+    # Wagtail's own reset form, throttled per address and per account; the rest of the reset flow is Wagtail's.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),
+    path("csp-report/", csp_report, name="csp_report"),  # settings.CSP_REPORT_URL
     path("sitemap.xml", sitemap),
 ]
 

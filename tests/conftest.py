@@ -2,7 +2,7 @@
 
 import factory.random
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.test import override_settings
 
@@ -11,6 +11,9 @@ from tests.utils import build_site
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds the whole demo site; deselect with -m 'not slow'")
+    config.addinivalue_line(
+        "markers", "real_two_factor: sessions must pass two-step verification themselves (see _second_step_passed)"
+    )
     # WhiteNoise warns that collectstatic has not run; tests serve static files from the finders.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
@@ -24,11 +27,42 @@ def _isolated_media(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Deterministic factories, and no cached site root paths or renditions from an earlier test's tree."""
+    """Deterministic factories, and nothing cached by an earlier test: site root paths, renditions, pages,
+    throttle counters (in every cache alias, the shared one included)."""
     factory.random.reseed_random("residency-portal")
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
+
+
+@pytest.fixture(autouse=True)
+def _second_step_passed(request):
+    """A test that signs in someone who must use two-step verification gets a session that has passed it.
+
+    Two-step verification is required for Communications and superusers (accounts/two_factor.py), so
+    without this every admin test would meet the verification screen. Tests of two-step verification
+    itself are marked `real_two_factor` and sign in as a person does.
+    """
+    if request.node.get_closest_marker("real_two_factor"):
+        yield
+        return
+
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from accounts.two_factor import two_factor_required
+
+    def pass_second_step(sender, request, user, **kwargs):
+        if two_factor_required(user):
+            device, _ = StaticDevice.objects.get_or_create(user=user, name="Test session", confirmed=True)
+            request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+    user_logged_in.connect(pass_second_step, dispatch_uid="tests-second-step-passed")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-second-step-passed")
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ be unsafe.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "programs",
     "people",
     "editorial",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "storages",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +76,7 @@ INSTALLED_APPS = [
 # database outage into a designed 503 instead of a 500.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.page_cache.PageCacheMiddleware",
     "core.page_cache.AnonymousGZipMiddleware",
@@ -79,11 +86,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.page_cache.CookielessVisitorMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "editorial.confinement.SelfServiceConfinementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -202,15 +213,56 @@ TASKS = {
 # How long a database outage's 503 asks clients and crawlers to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
+# The cache for counters every app server must share: the password-reset throttle and the CSP report log's
+# de-duplication (django-axes keeps its sign-in counts in the database).
+SECURITY_CACHE_ALIAS = "shared"
+
 # Sessions stay in the database: they must survive a cache outage or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# -- Sign-in protection (accounts/login_protection.py; policy in the README) ---------------------------
+# django-axes checks every sign-in before Django's own backend does. AxesBackend rather than
+# AxesStandaloneBackend: it is also a ModelBackend, so code that logs in with the first backend works.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# (request attributes, failures allowed) per limit: an account from one address, then one address.
+LOGIN_FAILURE_LIMITS = [(("username", "ip_address"), 5), (("ip_address",), 20)]
+AXES_HANDLER = "accounts.login_protection.LoginLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = [list(group) for group, _ in LOGIN_FAILURE_LIMITS]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0][1]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts while paused do not extend the pause
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail: Reports > Sign-in attempts
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 500
+AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip_address"
+AXES_ENABLE_ADMIN = False  # no Django admin here; the Wagtail admin has the report
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (production: the load balancer).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Reset emails per window, per network address and per account (accounts/throttle.py).
+PASSWORD_RESET_LIMITS = {
+    "address": {"requests": 5, "window": 60 * 60},
+    "account": {"requests": 3, "window": 60 * 60},
+}
+# Who may read the sign-in audit trail in the admin (besides superusers).
+LOGIN_AUDIT_GROUPS = ["Communications"]
+
+# -- Two-step verification (accounts/two_factor.py) --------------------------------------------------
+# Required for superusers and these groups; optional for everyone else.
+TWO_FACTOR_REQUIRED_GROUPS = ["Communications"]
+# Development only: makes two-step verification optional for everyone, so the demo logins work without
+# a phone. On in portal.settings.dev; portal.settings.production refuses to start with it on.
+TWO_FACTOR_DEV_BYPASS = env_bool("TWO_FACTOR_DEV_BYPASS", False)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
@@ -257,12 +309,18 @@ if MEDIA_BUCKET:
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Internal Medicine Residency")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # how authenticator apps label the account
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # no SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000  # also Pillow's own cap (core.uploads.apply_pillow_pixel_cap)
+# Every image upload form checks size, type and pixel count from the file's header before decoding it.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The public search records queries that found something, up to this many distinct ones (core.views).
+SEARCH_QUERY_LOG_MAX_QUERIES = int(os.environ.get("SEARCH_QUERY_LOG_MAX_QUERIES", "5000"))
+WAGTAILSEARCH_HITS_MAX_AGE = 30  # days of hits kept by `manage.py searchpromotions_garbage_collect`
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_FINDERS = []  # nothing may load from another host
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # admin avatars would otherwise load from gravatar.com
@@ -270,10 +328,9 @@ WAGTAIL_USER_EDIT_FORM = None
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# A strict policy: no inline script or style, nothing from another host. The
-# Wagtail admin is excluded because it relies on inline styles of its own.
+# -- Content-Security-Policy (core/security.py) -------------------------------------------------------
+# Public pages: a strict policy, no inline script or style, nothing from another host.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -287,6 +344,38 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+CSP_REPORT_URL = "/csp-report/"
+# The Wagtail admin: as strict, except that Wagtail 8 still renders inline scripts (date and time widgets,
+# inline panels; wagtail#7053, #12368) and style attributes, so 'unsafe-inline' stays for script and style.
+# blob: images are the multiple uploader's previews; the preview panel frames the admin's own URLs.
+_ADMIN_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "media-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+    "report-uri": CSP_REPORT_URL,
+}
+ADMIN_CONTENT_SECURITY_POLICY = {"DIRECTIVES": _ADMIN_DIRECTIVES}
+# Beside it, the policy the admin should reach, report-only: what it would block is logged by /csp-report/,
+# with the first characters of each inline script or style ('report-sample'), which name what needs it.
+ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    "DIRECTIVES": {
+        **_ADMIN_DIRECTIVES,
+        "script-src": ["'self'", "'report-sample'"],
+        "style-src": ["'self'", "'report-sample'"],
+    },
+}
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 
 def media_origin():
@@ -304,6 +393,7 @@ if MEDIA_BUCKET and media_origin():
     # Serving the bucket under the site's own host (a CDN path rule plus MEDIA_CUSTOM_DOMAIN)
     # keeps the policy at 'self'; otherwise images come from the bucket's host.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(media_origin())
+    _ADMIN_DIRECTIVES["img-src"].append(media_origin())  # the report-only policy shares this list
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "residency-web@example.org")
@@ -317,6 +407,8 @@ LOGGING = {
         # Outages are reported once by core.cache_backends / core.faults, not once per call.
         "django_redis": {"level": "CRITICAL"},
         "django_tasks_db": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        # What the admin's report-only policy would block, once an hour each (core.security.csp_report).
+        "portal.csp": {"level": os.environ.get("CSP_LOG_LEVEL", "INFO")},
     },
 }
 

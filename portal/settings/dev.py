@@ -11,3 +11,7 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 
 # Templates and code change under a developer's feet: no page cache unless PAGE_CACHE=on.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)
+
+# The demo logins of `make run` work without a phone: two-step verification is optional for everyone
+# (set TWO_FACTOR_DEV_BYPASS=0 to try it). Never in production: portal.settings.production refuses it.
+TWO_FACTOR_DEV_BYPASS = env_bool("TWO_FACTOR_DEV_BYPASS", True)

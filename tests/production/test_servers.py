@@ -173,6 +173,7 @@ def deployment(tmp_path_factory):
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=settings.BASE_DIR, env=direct
             )
             manage(direct, "load_demo")
+            manage(direct, "shell", "-c", GIVE_ADMIN_RECOVERY_CODES)
             assert static.wait(120) == 0
             servers = [start_server(served, "a", work), start_server(served, "b", work)]
             processes += [server.process for server in servers]
@@ -216,6 +217,17 @@ def first(deployment, page_type):
     return deployment.pages[page_type][0]
 
 
+# Production settings require two-step verification of the administrator: the test signs in with the password,
+# then with one of these recovery codes (each works once, whichever server checks it).
+RECOVERY_CODES = iter(f"srv{number:05d}" for number in range(1, 200))
+GIVE_ADMIN_RECOVERY_CODES = """
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+device = StaticDevice.objects.create(user=get_user_model().objects.get(username="admin"), name="Recovery codes")
+StaticToken.objects.bulk_create([StaticToken(device=device, token=f"srv{n:05d}") for n in range(1, 200)])
+"""
+
+
 def sign_in(server, username="admin", password="admin"):
     session = requests.Session()
     session.headers["Host"] = HOST  # cookies then belong to the site's name, whichever server answers
@@ -225,6 +237,16 @@ def sign_in(server, username="admin", password="admin"):
         server.url + "/admin/login/",
         data={"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"},
         headers={"Referer": server.url + "/admin/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302, re.sub(r"<[^>]+>|\s+", " ", response.text)[-1500:]
+    form = get(server, "/admin/two-factor/verify/", session)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    response = session.post(
+        server.url + "/admin/two-factor/verify/",
+        data={"csrfmiddlewaretoken": token, "code": next(RECOVERY_CODES), "next": "/admin/"},
+        headers={"Referer": server.url + "/admin/two-factor/verify/"},
         allow_redirects=False,
         timeout=30,
     )
