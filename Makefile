@@ -35,6 +35,16 @@ run: demo  ## set up and serve the demo site on http://127.0.0.1:8000 (publishes
 bench: demo  ## print render time and SQL queries for one page of every type (demo content)
 	$(PY) manage.py bench_pages
 
+# A throwaway demo database, so the pictures show the demo whatever the local one holds.
+SHOTS_DB := sqlite:///$(CURDIR)/.screenshots.sqlite3
+
+screenshots: $(VENV)/.dev  ## photograph every page type and state at 360 and 1280 px into docs/screenshots/
+	rm -f .screenshots.sqlite3
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py load_demo >/dev/null
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py screenshots
+	rm -f .screenshots.sqlite3
+
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
 	$(VENV)/bin/pytest --create-db
 
