@@ -46,8 +46,11 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, data, choices):
         super().__init__(data)
         for name in list(self.fields):
-            if len(choices.get(name, [])) < 2:
-                # Nothing to choose between (or a group the directory does not list): no filter.
+            offered = choices.get(name, [])
+            asked_for = len(offered) == 1 and data.get(name) == offered[0][0]
+            if len(offered) < 2 and not asked_for:
+                # Nothing to choose between (or a group the directory does not list): no filter. A link that asks
+                # for the one value there is (a profile's interest chip) still gets its filter shown.
                 del self.fields[name]
                 continue
             self.fields[name].choices = [("", f"Any {self.fields[name].label.lower()}"), *choices[name]]
@@ -99,7 +102,8 @@ class Directory:
             choices["interest"] = [(tag.slug, tag.name) for tag in tags.distinct().order_by("name")]
             sites = live_public(ClinicSitePage.objects.filter(preceptors__in=faculty.values("pk")))
             choices["site"] = list(sites.order_by("title").values_list("slug", "title").distinct())
-            choices["role"] = ROLE_CHOICES
+            leadership = set(faculty.order_by().values_list("is_leadership", flat=True).distinct())
+            choices["role"] = [(value, label) for value, label in ROLE_CHOICES if (value == "leadership") in leadership]
         if self.resident_scope() is not None:
             years = sorted({year for year, _, _ in self.resident_breakdown})
             choices["year"] = [(str(year), self.class_label(year)) for year in years]

@@ -264,6 +264,14 @@ class ProgramChildMixin:
             parts.append(self.program.title)
         return parts
 
+    def get_meta_description(self):
+        """An editor's search description as it is; a fallback says which page of which track it is, as pages in
+        two tracks (or two lists in one) may share an introduction."""
+        description = super().get_meta_description()
+        if self.search_description or self.program is None or not description:
+            return description
+        return f"{' · '.join(self.get_meta_title_parts())}: {description}"
+
 
 class CurriculumPage(ProgramChildMixin, BasePage):
     """A track's curriculum: its rotations entered as data, shown as a schedule by year."""
@@ -353,7 +361,7 @@ class CurriculumPage(ProgramChildMixin, BasePage):
         kinds = {item["kind"] for grid in context["year_grids"] for item in grid.legend}
         context["grid_legend"] = [
             {"kind": kind, "label": label, "code": KIND_CODES.get(kind, "·")}
-            for kind, label in [*CurriculumRotation.Kind.choices, ("unassigned", "Not yet scheduled")]
+            for kind, label in [*CurriculumRotation.Kind.choices, ("unassigned", "Unscheduled time")]
             if kind in kinds
         ]
         return context
@@ -650,6 +658,8 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         page_url = self.get_full_url(request)
         events = []
         for open_house in self.get_open_houses():
+            if open_house.is_past:
+                continue  # search engines list what is still to come
             url = open_house.registration_url or page_url
             if open_house.format == OpenHouse.Format.VIRTUAL:
                 location = {"@type": "VirtualLocation", "url": url}

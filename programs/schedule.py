@@ -50,7 +50,8 @@ class YearGrid:
     def summary(self):
         """The grid in words, for assistive technology (the grid itself is a picture of the tables)."""
         parts = [
-            f"{item['weeks']} week{'s' if item['weeks'] != 1 else ''} {item['label'].lower()}" for item in self.legend
+            f"{item['weeks']} {'week' if item['weeks'] == 1 else 'weeks'} of {lower_first(item['label'])}"
+            for item in self.legend
         ]
         return f"{self.label}, an example year of {WEEKS_PER_YEAR} weeks: " + "; ".join(parts) + "."
 
@@ -79,7 +80,7 @@ def lay_out_year(rotations, inpatient_weeks, clinic_weeks, weeks_per_year=WEEKS_
         Week(
             number=index + 1,
             kind=rotation.kind if rotation else UNASSIGNED,
-            name=rotation.name if rotation else "Not yet scheduled",
+            name=rotation.name if rotation else "Unscheduled time",
             is_cycle_clinic=index in clinic_places and rotation is not None and rotation.kind == "continuity",
         )
         for index, rotation in enumerate(slots)
@@ -99,7 +100,7 @@ def year_grids(schedule, inpatient_weeks, clinic_weeks, kind_labels):
         legend = [
             {
                 "kind": kind,
-                "label": kind_labels.get(kind, "Not yet scheduled"),
+                "label": kind_labels.get(kind, "Unscheduled time"),
                 "code": KIND_CODES.get(kind, "·"),
                 "weeks": counts[kind],
             }
