@@ -291,12 +291,13 @@ def outcome_summary(counts):
     return {"total": total, "years": years, "year_totals": year_totals, "rows": rows, "chart": bar_chart(rows)}
 
 
-# The SVG bar chart's geometry, in its own units (its viewBox); site.css sets its rendered width.
-CHART_WIDTH = 400
-CHART_LABEL_HEIGHT = 22
+# The SVG bar chart's geometry. The chart has no viewBox: it is as wide as its column and its text stays at the
+# size site.css gives it (a scaled chart would shrink its labels to 10 px on a phone). Heights are in px, bar
+# lengths in % of the width, leaving room after the longest bar for its number.
+CHART_LABEL_HEIGHT = 24
 CHART_BAR_HEIGHT = 18
-CHART_ROW_GAP = 14
-CHART_VALUE_ROOM = 70  # room right of the longest bar for its number
+CHART_ROW_GAP = 16
+CHART_LONGEST_BAR = 72  # % of the chart's width
 
 
 def bar_chart(rows):
@@ -304,16 +305,16 @@ def bar_chart(rows):
     longest = max((row["total"] for row in rows), default=1)
     bars, y = [], 0
     for row in rows:
-        width = max(2, round((CHART_WIDTH - CHART_VALUE_ROOM) * row["total"] / longest))
+        length = max(1.0, round(CHART_LONGEST_BAR * row["total"] / longest, 1))
         bars.append(
             {
                 **row,
-                "label_y": y + 16,
+                "label_y": y + 17,
                 "bar_y": y + CHART_LABEL_HEIGHT,
-                "bar_width": width,
-                "value_x": width + 8,
+                "bar_width": f"{length}%",
+                "value_x": f"{length}%",
                 "value_y": y + CHART_LABEL_HEIGHT + 14,
             }
         )
         y += CHART_LABEL_HEIGHT + CHART_BAR_HEIGHT + CHART_ROW_GAP
-    return {"width": CHART_WIDTH, "height": max(y - CHART_ROW_GAP, 1), "bar_height": CHART_BAR_HEIGHT, "bars": bars}
+    return {"height": max(y - CHART_ROW_GAP, 1), "bar_height": CHART_BAR_HEIGHT, "bars": bars}

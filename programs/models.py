@@ -235,6 +235,7 @@ class ProgramPage(BasePage):
         context["stats"] = self.get_stats()
         context["sections"] = self.get_sections()
         context["apply_page"] = self.apply_page
+        context["next_event"] = self.apply_page.get_next_event() if self.apply_page else None
         return context
 
 
@@ -611,6 +612,10 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         """The open houses by date and time (past ones included; each knows whether it `is_past`)."""
         return self._open_houses
 
+    def get_next_event(self, today=None):
+        """The first date on the timeline that has not passed (under way or to come), or None."""
+        return next((event for event in self.get_timeline(today) if not event.is_past), None)
+
     def get_milestone(self, milestone):
         """The date of the first timeline entry marked as `milestone` (e.g. the application deadline), or None."""
         return next((event.date for event in self._timeline if event.milestone == milestone), None)
@@ -685,6 +690,8 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["timeline"] = self.get_timeline()
         context["open_houses"] = self.get_open_houses()
+        context["next_event"] = self.get_next_event()
+        context["next_open_house"] = next((item for item in context["open_houses"] if not item.is_past), None)
         for event in context["timeline"]:
             event.calendar_url = self.calendar_url(request, "timeline_event", event.pk)
         for open_house in context["open_houses"]:

@@ -240,9 +240,8 @@ class OutcomeSummaryTests(SiteTestCase):
         svg = re.search(r"<svg class=\"chart__svg\".*?</svg>", html, flags=re.S).group(0)
         values = re.findall(r'<text class="chart__value"[^>]*>([^<]+)</text>', svg)
         self.assertEqual(values, ["4 (57%)", "1 (14%)", "2 (29%)"])
-        widths = [int(width) for width in re.findall(r'<rect class="chart__bar[^"]*"[^>]*width="(\d+)"', svg)]
-        self.assertEqual(widths[0], max(widths))
-        self.assertEqual(round(widths[0] / widths[1]), 4)
+        widths = [float(width) for width in re.findall(r'<rect class="chart__bar[^"]*"[^>]*width="([\d.]+)%"', svg)]
+        self.assertEqual(widths, [72.0, 18.0, 36.0])  # the longest bar is 72% of the chart; the others in proportion
         self.assertIn('role="img"', svg)
         self.assertIn("Fellowship: 4 (57%)", svg)  # the chart's description says it in words
         table = visible_text(re.search(r"<table class=\"data-table\">.*?</table>", html, flags=re.S).group(0))

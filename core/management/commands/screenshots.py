@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.testcases import LiveServerThread
-from django.test.utils import modify_settings
+from django.test.utils import modify_settings, override_settings
 from wagtail.models import Site
 
 from core.tour import Stop, tour
@@ -50,6 +51,11 @@ class Command(BaseCommand):
         stops = [stop for stop in stops if only.lower() in stop.label.lower()]
         output = Path(output)
         output.mkdir(parents=True, exist_ok=True)
+        # With DEBUG on (as `make run` has it) Django answers a missing page with its technical 404: photograph the
+        # page visitors get in production instead (rendered here, before Playwright's event loop starts).
+        with override_settings(DEBUG=False):
+            client = Client(HTTP_HOST="127.0.0.1")
+            self.not_found_pages = {stop.path: client.get(stop.path).content for stop in stops if stop.status == 404}
 
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=None, port=0)
         server.daemon = True
@@ -72,10 +78,9 @@ class Command(BaseCommand):
         context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
         page = context.new_page()
         error_page = render_to_string("500.html")
-        page.route(
-            f"{base}{ERROR_500_PATH}",
-            lambda route: route.fulfill(status=500, body=error_page, content_type="text/html; charset=utf-8"),
-        )
+        page.route(f"{base}{ERROR_500_PATH}", fulfil_with(500, error_page))
+        for path, body in self.not_found_pages.items():
+            page.route(f"{base}{path}", fulfil_with(404, body))
         for stop in stops:
             response = page.goto(base + stop.path, wait_until="networkidle")
             if response is None or response.status != stop.status:
@@ -97,3 +102,12 @@ class Command(BaseCommand):
             page.set_viewport_size({"width": width, "height": 800})
             self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
         context.close()
+
+
+def fulfil_with(status, body):
+    """A Playwright route handler that answers with `body` and `status` instead of asking the server."""
+
+    def handler(route):
+        route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
+
+    return handler
