@@ -52,6 +52,18 @@ def organization_id(request):
     return absolute(request, "/#organization")
 
 
+def compact(data):
+    """`data` without its empty values (schema.org wants a property left out rather than blank)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def page_node(page, request, schema_type, anchor, description="", **properties):
+    """A schema.org node for what `page` is about: its type, an @id on the page's URL, name, description, URL."""
+    url = page.get_full_url(request)
+    node = {"@type": schema_type, "@id": f"{url}#{anchor}", "name": page.title}
+    return compact({**node, "description": excerpt(description, 300), "url": url, **properties})
+
+
 def postal_address(address):
     """A schema.org PostalAddress from anything with the AddressFieldsMixin fields, or None if it has none."""
     street = ", ".join(part for part in [address.street_address, address.address_line_2] if part)
@@ -65,7 +77,7 @@ def postal_address(address):
     }
     if not street and not address.city:
         return None
-    return {key: value for key, value in data.items() if value}
+    return compact(data)
 
 
 def organization(contact, request):
@@ -83,7 +95,7 @@ def organization(contact, request):
         "email": contact.email,
         "sameAs": [link.url for link in contact.social_links.all()],
     }
-    return {key: value for key, value in data.items() if value}
+    return compact(data)
 
 
 def breadcrumb_list(crumbs, request):

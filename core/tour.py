@@ -5,6 +5,17 @@ check.
 
 from dataclasses import dataclass
 
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may reach
+# another host (component updates, field trials, first-run pings).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
 
 @dataclass(frozen=True)
 class Stop:

@@ -122,23 +122,22 @@ class PersonPage(BasePage):
 
     def get_structured_data(self, request):
         """The person as a schema.org Person: job title, affiliation (the hospital), interests, school."""
-        from core.seo import excerpt, organization_id
+        from core.seo import compact, organization_id, page_node
 
-        url = self.get_full_url(request)
-        data = {
-            "@type": "Person",
-            "@id": f"{url}#person",
-            "name": self.full_name,
-            "givenName": self.first_name,
-            "familyName": self.last_name,
-            "honorificSuffix": self.credentials,
-            "jobTitle": self.get_job_title(),
-            "affiliation": {"@id": organization_id(request)},
-            "description": excerpt(self.bio, 300),
-            "url": url,
-            **self.get_structured_details(request),
-        }
-        return [{key: value for key, value in data.items() if value}]
+        person = page_node(
+            self,
+            request,
+            "Person",
+            "person",
+            self.bio,
+            name=self.full_name,
+            givenName=self.first_name,
+            familyName=self.last_name,
+            honorificSuffix=self.credentials,
+            jobTitle=self.get_job_title(),
+            affiliation={"@id": organization_id(request)},
+        )
+        return [compact({**person, **self.get_structured_details(request)})]
 
     def get_structured_details(self, request):
         return {}

@@ -35,12 +35,17 @@ class _Source:
     def summary(self, title):
         return f"{title} ({self.program_name})" if self.program_name else title
 
+    def event(self, kind, pk, title):
+        """A VEVENT with what every event needs: a stable UID, a timestamp and a summary naming the track."""
+        event = Event()
+        event.add("uid", self.uid(kind, pk))
+        event.add("dtstamp", self.stamp)
+        event.add("summary", self.summary(title))
+        return event
+
 
 def timeline_event(entry, source):
-    event = Event()
-    event.add("uid", source.uid("apply-date", entry.pk))
-    event.add("dtstamp", source.stamp)
-    event.add("summary", source.summary(entry.title))
+    event = source.event("apply-date", entry.pk, entry.title)
     event.add("dtstart", entry.date)
     event.add("dtend", entry.last_date + timedelta(days=1))
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
@@ -50,10 +55,7 @@ def timeline_event(entry, source):
 
 
 def open_house_event(open_house, source):
-    event = Event()
-    event.add("uid", source.uid("open-house", open_house.pk))
-    event.add("dtstamp", source.stamp)
-    event.add("summary", source.summary(open_house.title))
+    event = source.event("open-house", open_house.pk, open_house.title)
     event.add("dtstart", open_house.starts_at)
     event.add("dtend", open_house.ends_at)
     event.add("location", open_house.location or open_house.get_format_display())

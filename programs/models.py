@@ -194,31 +194,33 @@ class ProgramPage(BasePage):
 
     def get_structured_data(self, request):
         """The track as a schema.org EducationalOccupationalProgram: length, positions and application dates."""
-        from core.seo import excerpt, organization_id
+        from core.seo import organization_id, page_node
 
-        url = self.get_full_url(request)
-        data = {
-            "@type": "EducationalOccupationalProgram",
-            "@id": f"{url}#program",
-            "name": self.title,
-            "alternateName": self.short_name,
-            "description": excerpt(self.introduction, 300),
-            "url": url,
-            "provider": {"@id": organization_id(request)},
-            "programType": "Graduate medical education (residency)",
-            "educationalProgramMode": "onsite",
-            "timeToComplete": f"P{self.duration_years}Y" if self.duration_years else "",
-            "maximumEnrollment": self.positions_per_year,
-        }
-        apply_page = self.apply_page
-        if apply_page is not None:
-            milestones = {
-                "applicationStartDate": apply_page.get_milestone(ApplyTimelineEvent.Milestone.APPLICATIONS_OPEN),
-                "applicationDeadline": apply_page.get_milestone(ApplyTimelineEvent.Milestone.APPLICATION_DEADLINE),
-                "startDate": apply_page.get_milestone(ApplyTimelineEvent.Milestone.PROGRAM_START),
-            }
-            data.update({key: value.isoformat() for key, value in milestones.items() if value})
-        return [{key: value for key, value in data.items() if value}]
+        dates = {}
+        if self.apply_page is not None:
+            milestones = ApplyTimelineEvent.Milestone
+            for key, milestone in [
+                ("applicationStartDate", milestones.APPLICATIONS_OPEN),
+                ("applicationDeadline", milestones.APPLICATION_DEADLINE),
+                ("startDate", milestones.PROGRAM_START),
+            ]:
+                date_value = self.apply_page.get_milestone(milestone)
+                dates[key] = date_value.isoformat() if date_value else ""
+        program = page_node(
+            self,
+            request,
+            "EducationalOccupationalProgram",
+            "program",
+            self.introduction,
+            alternateName=self.short_name,
+            provider={"@id": organization_id(request)},
+            programType="Graduate medical education (residency)",
+            educationalProgramMode="onsite",
+            timeToComplete=f"P{self.duration_years}Y" if self.duration_years else "",
+            maximumEnrollment=self.positions_per_year,
+            **dates,
+        )
+        return [program]
 
     @cached_property
     def _sections(self):
@@ -521,22 +523,21 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
 
     def get_structured_data(self, request):
         """The site as a schema.org MedicalClinic (a primary care clinic), with its address and phone."""
-        from core.seo import excerpt, postal_address
+        from core.seo import page_node, postal_address
         from core.templatetags.navigation_tags import tel_href
 
-        url = self.get_full_url(request)
-        data = {
-            "@type": "MedicalClinic",
-            "@id": f"{url}#clinic",
-            "name": self.title,
-            "description": excerpt(self.introduction, 300),
-            "url": url,
-            "address": postal_address(self),
-            "telephone": tel_href(self.phone).removeprefix("tel:"),
-            "medicalSpecialty": "https://schema.org/PrimaryCare",
-            "hasMap": self.maps_url if self.address_lines else "",
-        }
-        return [{key: value for key, value in data.items() if value}]
+        clinic = page_node(
+            self,
+            request,
+            "MedicalClinic",
+            "clinic",
+            self.introduction,
+            address=postal_address(self),
+            telephone=tel_href(self.phone).removeprefix("tel:"),
+            medicalSpecialty="https://schema.org/PrimaryCare",
+            hasMap=self.maps_url if self.address_lines else "",
+        )
+        return [clinic]
 
     def get_context(self, request, *args, **kwargs):
         from core.pagination import page_links, paginate
@@ -653,7 +654,7 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     def get_structured_data(self, request):
         """Each open house as a schema.org Event, so search engines can list it with its date and format."""
-        from core.seo import excerpt, organization_id
+        from core.seo import compact, excerpt, organization_id
 
         modes = {
             OpenHouse.Format.VIRTUAL: "OnlineEventAttendanceMode",
@@ -683,7 +684,7 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
                 "isAccessibleForFree": True,
                 "url": url,
             }
-            events.append({key: value for key, value in event.items() if value})
+            events.append(compact(event))
         return events
 
     def get_context(self, request, *args, **kwargs):

@@ -25,16 +25,10 @@ from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
 from wagtail.models import Site
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may
-# reach another host (component updates, field trials, first-run pings).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from core.tour import CHROMIUM as CHROMIUM_PATH
+from core.tour import CHROMIUM_ARGS
+
+CHROMIUM = Path(CHROMIUM_PATH)
 LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
 
 

@@ -16,17 +16,8 @@ from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings, override_settings
 from wagtail.models import Site
 
-from core.tour import Stop, tour
+from core.tour import CHROMIUM, CHROMIUM_ARGS, Stop, tour
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--font-render-hinting=none",
-]
 ERROR_500_PATH = "/__screenshot-error-500__/"
 
 
@@ -67,7 +58,9 @@ class Command(BaseCommand):
             base = f"http://127.0.0.1:{server.port}"
             try:
                 with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                    browser = playwright.chromium.launch(
+                        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--font-render-hinting=none"]
+                    )
                     for width in [int(value) for value in widths.split(",")]:
                         self.photograph(browser, base, stops, width, output)
                     browser.close()
