@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self):
-        from core.images import use_faster_avif_encoding
+        from django.conf import settings
 
-        use_faster_avif_encoding()
+        from core.images import AVIF_SPEED, use_faster_avif_encoding
+
+        use_faster_avif_encoding(getattr(settings, "AVIF_ENCODER_SPEED", AVIF_SPEED))

@@ -13,3 +13,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # entries the local-memory cache culls itself mid-test and the warm-cache query counts would measure the culling.
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 20_000}  # noqa: F405
+
+# The tests render thousands of renditions and never look at their bytes: encode AVIF at libavif's fastest speed.
+AVIF_ENCODER_SPEED = 10

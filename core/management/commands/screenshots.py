@@ -93,6 +93,7 @@ class Command(BaseCommand):
             page.set_viewport_size({"width": width, "height": height})
             page.screenshot(path=str(path), full_page=True)
             page.set_viewport_size({"width": width, "height": 800})
+            shrink(path)
             self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
         context.close()
 
@@ -104,3 +105,13 @@ def fulfil_with(status, body):
         route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
 
     return handler
+
+
+def shrink(path):
+    """Re-save the PNG with a 256-colour palette: a third of the size in the repository, and still faithful to
+    a page of flat colours (a gradient may band a little)."""
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        palette = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    palette.save(path, optimize=True)
