@@ -160,11 +160,12 @@ def test_no_axe_violations(demo_site, browser):
     _fail_if(problems, "axe-core violations")
 
 
-def test_small_screen_layout(demo_site, browser):
-    """At 360 px wide nothing scrolls sideways, and every pointer target meets WCAG 2.5.8 (24 px, or spaced, or
-    inline in a sentence)."""
-    width = VIEWPORTS["small"]["width"]
-    context = browser.new_context(viewport=VIEWPORTS["small"])
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_layout(demo_site, browser, viewport):
+    """At 360 and 1280 px wide nothing scrolls sideways, and every pointer target meets WCAG 2.5.8 (24 px, or
+    spaced, or inline in a sentence)."""
+    width = viewport["width"]
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     problems = []
     for label, stop in demo_site.stops.items():
@@ -266,6 +267,30 @@ def test_works_without_javascript(demo_site, browser):
     assert answer.is_visible(), "Clicking the FAQ question did not show its answer"
     assert question.get_attribute("open") is not None
     assert page.locator(".event").count() >= 1, "The apply page lists no open houses"
+    context.close()
+
+
+def test_print_and_reduced_motion(demo_site, browser):
+    """On paper: no menus, buttons or phone bar, the curriculum's tables instead of its grid, links' addresses
+    spelled out. With reduced motion asked for, nothing scrolls smoothly or slides."""
+    context = browser.new_context(viewport=VIEWPORTS["large"], reduced_motion="reduce")
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["curriculum"])
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    page.emulate_media(media="print")
+    hidden = ["nav.main-nav", "details.menu", "nav.action-bar", ".year-grids", "nav.breadcrumbs", ".header-search"]
+    shown = page.evaluate(
+        "(selectors) => selectors.filter((s) => { const el = document.querySelector(s); "
+        "return el && getComputedStyle(el).display !== 'none'; })",
+        hidden,
+    )
+    assert not shown, f"Printed although they mean nothing on paper: {shown}"
+    assert page.locator("table.schedule").first.is_visible(), "The curriculum's tables do not print"
+    _visit(page, demo_site.url + demo_site.pages["apply"])
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector(\".site-main a[href^='http']:not(.card__link)\"), '::after').content"
+    )
+    assert "http" in after, f"Printed links do not show their address: {after!r}"
     context.close()
 
 
