@@ -63,7 +63,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["tracks"] = self.get_tracks()
+        context["tracks"] = list(self.get_tracks())  # a list: the hero links to the first, the cards show all
         return context
 
 

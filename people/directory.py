@@ -11,11 +11,12 @@ Faculty, current residents and graduates are three querysets listed one after an
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from core.models import live_public, prefetch_images
+from core.images import specs_for
+from core.models import CustomImage, live_public
 from core.pagination import Sections, group_by_section, page_links, page_number, paginate
 
 PEOPLE_PER_PAGE = 24
@@ -156,8 +157,7 @@ class Directory:
             faculty = faculty.filter(clinic_sites__slug=self.filters["site"])
         if "role" in self.filters:
             faculty = faculty.filter(is_leadership=self.filters["role"] == "leadership")
-        faculty = faculty.distinct().order_by("-is_leadership", "last_name", "first_name", "pk")
-        return prefetch_images(faculty, "photo", "portrait")
+        return faculty.distinct().order_by("-is_leadership", "last_name", "first_name", "pk")
 
     def filtered_residents(self, group):
         residents = self.resident_scope()
@@ -171,8 +171,7 @@ class Directory:
             residents = residents.filter(graduation_year=int(self.filters["year"]))
         if "outcome" in self.filters:
             residents = residents.filter(outcome_kind=self.filters["outcome"])
-        residents = residents.order_by(*residents.query.order_by, "last_name", "first_name", "pk")
-        return prefetch_images(residents, "photo", "portrait")
+        return residents.order_by(*residents.query.order_by, "last_name", "first_name", "pk")
 
     def sections(self):
         return Sections(
@@ -184,7 +183,14 @@ class Directory:
         )
 
     def get_page(self):
-        return paginate(self.request, self.sections(), PEOPLE_PER_PAGE)
+        """The requested page of people, with their portraits' renditions: two queries for the whole page,
+        whichever sections it spans."""
+        page_of_people = paginate(self.request, self.sections(), PEOPLE_PER_PAGE)
+        prefetch_related_objects(
+            [person for _, person in page_of_people.object_list],
+            Prefetch("photo", queryset=CustomImage.objects.prefetch_renditions(*specs_for("portrait"))),
+        )
+        return page_of_people
 
     def group_headings(self, items):
         """The page's people under headings: leadership and faculty, residents by class, graduates."""

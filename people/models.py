@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -197,12 +198,17 @@ class FacultyPage(PersonPage):
     def get_job_title(self):
         return self.roles or "Faculty physician"
 
+    @cached_property
+    def interests(self):
+        """The clinical interests (tags), read once for the chips and the JSON-LD."""
+        return list(self.clinical_interests.all())
+
     def interest_links(self, request=None):
         """[(interest, link to the directory filtered by it)]: the chips on the profile."""
-        return [(tag.name, self.directory_url(request, interest=tag.slug)) for tag in self.clinical_interests.all()]
+        return [(tag.name, self.directory_url(request, interest=tag.slug)) for tag in self.interests]
 
     def get_structured_details(self, request):
-        return {"knowsAbout": [tag.name for tag in self.clinical_interests.all()]}
+        return {"knowsAbout": [tag.name for tag in self.interests]}
 
     class Meta:
         verbose_name = "faculty profile"

@@ -245,6 +245,21 @@ class PageQueryCountTests(QueryCountTestCase):
         url = f"{self.tree.residents_index.url}?group=graduates"
         self.assert_constant_queries("PersonIndexPage (graduates, chart): 5 vs 50", url, lambda: self.add_residents(45))
 
+    def test_directory_page_spanning_faculty_residents_and_graduates(self):
+        """One page holding all three sections: their portraits still come in two queries."""
+        everyone = PersonIndexPageFactory(parent=self.tree.home, title="Everyone", slug="everyone")
+
+        def add(count):
+            for n in range(count):
+                FacultyPageFactory(parent=everyone, clinical_interests=[f"Interest {n % 3}"])
+                ResidentPageFactory(parent=everyone, graduation_year=CURRENT_CLASS_YEAR - n % 2)
+                ResidentPageFactory(
+                    parent=everyone, graduation_year=GRADUATE_CLASS_YEAR, outcome_kind=ResidentPage.Outcome.ACADEMIC
+                )
+
+        add(2)
+        self.assert_constant_queries("PersonIndexPage (three sections): 6 vs 24 people", everyone.url, lambda: add(6))
+
     def test_filtered_directory_with_5_and_50_people(self):
         sites = [self.tree.continuity_site, self.tree.elective_site]
 
