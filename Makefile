@@ -42,6 +42,16 @@ bench: demo  ## print requests/s through gunicorn (cached page vs static file), 
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the requests/s figures will be skipped"
 	$(PY) manage.py bench_pages
 
+# A throwaway demo database, so the pictures show the demo whatever the local one holds.
+SHOTS_DB := sqlite:///$(CURDIR)/.screenshots.sqlite3
+
+screenshots: $(VENV)/.dev  ## photograph every page type and state at 360 and 1280 px into docs/screenshots/
+	rm -f .screenshots.sqlite3
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py load_demo >/dev/null
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py screenshots
+	rm -f .screenshots.sqlite3
+
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
 	$(VENV)/bin/pytest --create-db
 

@@ -15,10 +15,6 @@ from wagtail.search import index
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 RICH_TEXT_WITH_HEADINGS = ["h2", "h3", *RICH_TEXT_FEATURES]
 
-# Rendition specs that listings prefetch; templates must ask for the same ones.
-CARD_RENDITIONS = ("fill-480x270|format-webp", "fill-480x270")
-PORTRAIT_RENDITIONS = ("fill-320x400-c100|format-webp", "fill-320x400-c100")
-
 
 class CustomImage(AbstractImage):
     """An image in the library. Every image must say what it shows."""
@@ -121,9 +117,49 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     def card_title(self):
         return self.listing_title or self.title
 
+    # What search engines and link previews show (core/seo.py); page types refine these.
+
+    def get_meta_title_parts(self):
+        """The title's parts, most specific first; page types add to them (e.g. the track a page is in)."""
+        return [self.seo_title or self.title]
+
+    def get_meta_title(self):
+        return " · ".join(self.get_meta_title_parts())
+
+    def get_meta_description(self):
+        """The search description, else the listing summary, else the start of the page's introduction."""
+        from core.seo import excerpt
+
+        return self.search_description or self.listing_summary or excerpt(getattr(self, "introduction", ""))
+
     @property
     def meta_description(self):
-        return self.search_description or self.listing_summary
+        return self.get_meta_description()
+
+    def get_primary_image(self):
+        """The picture that stands for the page: its own photo where it has one, else its card image."""
+        return self.listing_image
+
+    meta_image_set = "social"  # the rendition set (core/images.py) of the link-preview picture
+
+    def get_meta_image(self):
+        if self.social_image_id:
+            self.meta_image_set = "social"  # chosen for sharing: shown as the wide picture it was made for
+            return self.social_image
+        return self.get_primary_image()
+
+    def get_structured_data(self, request):
+        """schema.org nodes (dicts) describing this page's subject, for its JSON-LD. None by default."""
+        return []
+
+
+def maps_url(*parts):
+    """A Google Maps search link for an address. It opens the maps app on Android and iOS (or the maps website);
+    it is a plain link, so the page loads nothing from another host."""
+    from urllib.parse import urlencode
+
+    query = ", ".join(part for part in parts if part)
+    return f"https://www.google.com/maps/search/?{urlencode({'api': 1, 'query': query})}" if query else ""
 
 
 phone_validator = RegexValidator(r"^[0-9+().\- ]{7,30}$", "Enter a phone number using digits, spaces, +, -, ( and ).")
@@ -153,6 +189,14 @@ class AddressFieldsMixin(models.Model):
         last = ", ".join(part for part in [self.city, locality] if part)
         return [line for line in [self.street_address, self.address_line_2, last] if line]
 
+    def get_maps_url(self, name=""):
+        """A link that opens the address in the phone's maps app (or maps website): a plain link, no map tiles."""
+        return maps_url(name, *self.address_lines)
+
+    @property
+    def maps_url(self):
+        return self.get_maps_url(getattr(self, "title", ""))
+
 
 @register_setting(icon="site")
 class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
@@ -178,6 +222,28 @@ class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
     footer_text = RichTextField(
         blank=True, features=["bold", "italic", "link"], help_text="A short note at the foot of every page."
     )
+    apply_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Where the 'Apply' button leads from pages outside a track (the home page, people, general pages). "
+            "Inside a track it always leads to that track's apply page. Leave blank to use the first track's."
+        ),
+    )
+    default_social_image = models.ForeignKey(
+        "core.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Shown in link previews (e.g. when a page is shared in a message) for pages without an image of their "
+            "own. 1200 x 630 works best. Leave blank for the site's built-in picture."
+        ),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("program_name"), FieldPanel("institution_name")], heading="Program"),
@@ -185,9 +251,10 @@ class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
             [*AddressFieldsMixin.address_panels, FieldPanel("phone"), FieldPanel("email")],
             heading="Contact",
         ),
-        FieldPanel("eras_url"),
+        MultiFieldPanel([FieldPanel("eras_url"), FieldPanel("apply_page")], heading="Applying"),
         InlinePanel("social_links", heading="Social links", label="Social link"),
         FieldPanel("footer_text"),
+        FieldPanel("default_social_image"),
     ]
 
     class Meta:
@@ -195,6 +262,10 @@ class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
 
     def __str__(self):
         return self.program_name
+
+    @property
+    def maps_url(self):
+        return self.get_maps_url(self.institution_name)
 
 
 class SocialLink(Orderable):
@@ -236,8 +307,11 @@ def live_related(manager):
     return [page for page in pages if page.live]
 
 
-def prefetch_images(queryset, field, *filter_specs):
-    """Fetch the image behind `field` and its renditions for a whole queryset in two queries."""
+def prefetch_images(queryset, field, *set_names):
+    """Fetch the image behind `field` and the renditions of the named sets (core/images.py) in two queries."""
     from django.db.models import Prefetch
 
-    return queryset.prefetch_related(Prefetch(field, queryset=CustomImage.objects.prefetch_renditions(*filter_specs)))
+    from core.images import specs_for
+
+    images = CustomImage.objects.prefetch_renditions(*specs_for(*set_names))
+    return queryset.prefetch_related(Prefetch(field, queryset=images))

@@ -1,39 +1,79 @@
+import logging
+import re
+import unicodedata
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, transaction
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
+from core.pagination import page_links, paginate
+from core.seo import absolute
+
+logger = logging.getLogger(__name__)
+
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
+# Characters the database search backends read as query syntax: an unbalanced double quote is an error in
+# SQLite's full-text search, and the others change what a query means. Applicants type words, not syntax.
+QUERY_SYNTAX = re.compile(r"[\"“”*^:(){}\[\]<>|&!\\]")
+
+
+def clean_query(raw):
+    """The words of a search query, safe for every backend: Unicode normalised (NFKC), control and other
+    invisible characters removed (PostgreSQL rejects NUL), query syntax replaced by spaces, at most
+    MAX_QUERY_LENGTH characters."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = "".join(char if unicodedata.category(char)[0] != "C" else " " for char in text)
+    text = QUERY_SYNTAX.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search(request):
-    """Site search over the live, public pages of the current site."""
-    query = request.GET.get("query", "").strip()[:MAX_QUERY_LENGTH]
-    page_number = request.GET.get("page", "1")
-    results = Page.objects.none()
+    """Site search over the live, public pages of the current site. Never an error page, whatever is typed."""
+    query = clean_query(request.GET.get("query", ""))
     site = Site.find_for_request(request)
+    results = []
+    failed = False
     if query and site is not None:
         # The search backend can only filter on plain fields, so Wagtail's own .public() here.
         site_pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True).specific()
-        results = site_pages.search(query)
+        try:
+            with transaction.atomic():  # a failed query must not break the rest of the request (PostgreSQL)
+                results = site_pages.search(query)
+                page_of_results = paginate(request, results, RESULTS_PER_PAGE)
+                page_of_results.object_list = list(page_of_results.object_list)
+                if page_of_results.paginator.count:
+                    record_search(query)
+        except DatabaseError:
+            logger.warning("Search failed for query %r", query, exc_info=True)
+            failed, results = True, []
+    if not query or failed:
+        page_of_results = paginate(request, results, RESULTS_PER_PAGE)
 
-    paginator = Paginator(results, RESULTS_PER_PAGE)
-    try:
-        page_of_results = paginator.page(page_number)
-    except PageNotAnInteger:
-        page_of_results = paginator.page(1)
-    except EmptyPage:
-        page_of_results = paginator.page(paginator.num_pages)
-    if query and paginator.count:
-        record_search(query)
+    search_url = reverse("search")
+
+    def url_for(page):
+        params = {"query": query, **({"page": page} if page > 1 else {})}
+        return f"{search_url}?{urlencode(params)}"
 
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": query, "search_results": page_of_results},
+        {
+            "search_query": query,
+            "search_results": page_of_results,
+            "pagination": page_links(page_of_results, url_for) if query else None,
+            "search_failed": failed,
+            "meta_title": f"Search results for “{query}”" if query else "Search",
+            "noindex": True,
+            "canonical_url": absolute(request, search_url),
+        },
     )
 
 
@@ -52,3 +92,16 @@ def record_search(query):
             return
         logged = Query.get(query)
     logged.add_hit()
+
+
+def robots_txt(request):
+    """Crawlers may read every public page; the admin and search results are not worth their time. Names the
+    sitemap by its full address, as the robots.txt standard asks."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

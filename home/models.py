@@ -4,7 +4,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
-from core.models import CARD_RENDITIONS, RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
+from core.models import RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
 
 
 class HomePage(BasePage):
@@ -52,15 +52,18 @@ class HomePage(BasePage):
     ]
     max_count = 1
 
+    def get_primary_image(self):
+        return self.hero_image or self.listing_image
+
     def get_tracks(self):
         from programs.models import ProgramPage
 
         tracks = live_public(ProgramPage.objects.child_of(self))
-        return prefetch_images(tracks, "listing_image", *CARD_RENDITIONS)
+        return prefetch_images(tracks, "listing_image", "card")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["tracks"] = self.get_tracks()
+        context["tracks"] = list(self.get_tracks())  # a list: the hero links to the first, the cards show all
         return context
 
 

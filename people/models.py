@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -10,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from core.models import PORTRAIT_RENDITIONS, BasePage, live_public, live_related, prefetch_images
+from core.models import BasePage, live_public, live_related, prefetch_images
 from programs.models import ProgramChildMixin, ProgramPage
 
 BIO_FEATURES = ["bold", "italic", "link"]
@@ -80,6 +81,58 @@ class PersonPage(BasePage):
     def name_with_credentials(self):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
 
+    # Display helpers for search engines and link previews (core/seo.py).
+
+    meta_image_set = "portrait"  # a link preview shows the whole portrait, not a wide crop of it
+
+    def get_primary_image(self):
+        return self.photo
+
+    def get_job_title(self):
+        return ""
+
+    def get_meta_description(self):
+        from core.seo import excerpt
+
+        described = self.search_description or self.listing_summary or excerpt(self.bio)
+        if described:
+            return described
+        return ", ".join(part for part in [self.name_with_credentials, self.get_job_title()] if part)
+
+    def get_structured_data(self, request):
+        """The person as a schema.org Person: job title, affiliation (the hospital), interests, school."""
+        from core.seo import compact, organization_id, page_node
+
+        person = page_node(
+            self,
+            request,
+            "Person",
+            "person",
+            self.bio,
+            name=self.full_name,
+            givenName=self.first_name,
+            familyName=self.last_name,
+            honorificSuffix=self.credentials,
+            jobTitle=self.get_job_title(),
+            affiliation={"@id": organization_id(request)},
+        )
+        return [compact({**person, **self.get_structured_details(request)})]
+
+    def get_structured_details(self, request):
+        return {}
+
+    def directory_url(self, request=None, **filters):
+        """The people index this profile is listed in (its parent), filtered by `filters`; "" if not public."""
+        from urllib.parse import urlencode
+
+        if not hasattr(self, "_directory_page"):
+            parent = self.get_parent()
+            self._directory_page = parent if parent is not None and parent.live else None
+        if self._directory_page is None:
+            return ""
+        url = self._directory_page.get_url(request) or ""
+        return f"{url}?{urlencode(filters)}" if url and filters else url
+
 
 class FacultyInterest(TaggedItemBase):
     content_object = ParentalKey("people.FacultyPage", on_delete=models.CASCADE, related_name="interest_items")
@@ -117,6 +170,21 @@ class FacultyPage(PersonPage):
 
     def live_clinic_sites(self):
         return live_related(self.clinic_sites)
+
+    def get_job_title(self):
+        return self.roles or "Faculty physician"
+
+    @cached_property
+    def interests(self):
+        """The clinical interests (tags), read once for the chips and the JSON-LD."""
+        return list(self.clinical_interests.all())
+
+    def interest_links(self, request=None):
+        """[(interest, link to the directory filtered by it)]: the chips on the profile."""
+        return [(tag.name, self.directory_url(request, interest=tag.slug)) for tag in self.interests]
+
+    def get_structured_details(self, request):
+        return {"knowsAbout": [tag.name for tag in self.interests]}
 
     class Meta:
         verbose_name = "faculty profile"
@@ -203,6 +271,30 @@ class ResidentPage(PersonPage):
         return f"PGY-{pgy}" if 1 <= pgy <= RESIDENCY_YEARS else ""
 
     @property
+    def class_directory_url(self):
+        """The directory filtered to this person's class."""
+        return self.directory_url(year=self.graduation_year)
+
+    @property
+    def outcome_directory_url(self):
+        """The directory filtered to graduates with the same kind of outcome."""
+        return self.directory_url(outcome=self.outcome_kind) if self.is_graduate and self.outcome_kind else ""
+
+    def get_job_title(self):
+        if self.is_graduate:
+            return self.outcome_detail
+        return f"{self.pgy_label} resident physician" if self.pgy_label else "Resident physician"
+
+    def get_structured_details(self, request):
+        from core.seo import organization_id
+
+        schools = [{"@type": "CollegeOrUniversity", "name": self.medical_school}] if self.medical_school else []
+        if self.is_graduate:
+            # A graduate is an alumnus of the residency, no longer a member of it.
+            return {"alumniOf": [*schools, {"@id": organization_id(request)}], "affiliation": None}
+        return {"alumniOf": schools}
+
+    @property
     def outcome(self):
         """The detail says more than the kind ('Geriatric medicine fellowship, ...'); the kind is the fallback."""
         return self.outcome_detail or self.get_outcome_kind_display()
@@ -227,37 +319,58 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
     parent_page_types = ["home.HomePage", "programs.ProgramPage"]
     subpage_types = ["people.FacultyPage", "people.ResidentPage"]
 
-    def _scope(self, queryset):
+    def scope(self, queryset):
+        """The live, public people of `queryset` that this page lists."""
         queryset = live_public(queryset)
         if self.program:
             # Linked to the track is enough: a person's page may live anywhere.
             return queryset.filter(programs=self.program)
         return queryset.child_of(self)
 
+    def listed_groups(self):
+        """Which of faculty, residents and graduates this page lists, in the order it lists them."""
+        from people.directory import FACULTY, GRADUATES, RESIDENTS
+
+        groups = []
+        if self.audience in (self.Audience.EVERYONE, self.Audience.FACULTY):
+            groups.append(FACULTY)
+        if self.audience in (self.Audience.EVERYONE, self.Audience.RESIDENTS):
+            groups += [RESIDENTS, GRADUATES]
+        return groups
+
     def get_faculty(self):
-        faculty = self._scope(FacultyPage.objects.all()).order_by("-is_leadership", "last_name", "first_name")
-        return prefetch_images(faculty, "photo", *PORTRAIT_RENDITIONS)
+        """Every faculty member this page lists (the page itself shows them a page at a time)."""
+        faculty = self.scope(FacultyPage.objects.all()).order_by("-is_leadership", "last_name", "first_name")
+        return prefetch_images(faculty, "photo", "portrait")
 
     def get_residents(self):
-        residents = self._scope(ResidentPage.objects.all()).order_by("-graduation_year", "last_name", "first_name")
-        return prefetch_images(residents, "photo", *PORTRAIT_RENDITIONS)
+        """Every resident and graduate this page lists (the page itself shows them a page at a time)."""
+        residents = self.scope(ResidentPage.objects.all()).order_by("-graduation_year", "last_name", "first_name")
+        return prefetch_images(residents, "photo", "portrait")
+
+    def get_meta_title_parts(self):
+        """A filtered or later page of the list says so in its title: 'Faculty: geriatrics (page 2 of 3)'."""
+        parts = super().get_meta_title_parts()
+        directory = getattr(self, "_directory", None)
+        if directory is not None:
+            chosen = [item["value"] for item in directory.active_filters()]
+            if chosen:
+                parts[0] = f"{parts[0]}: {', '.join(chosen)}"
+        page_of_people = getattr(self, "_people_page", None)
+        if page_of_people is not None and page_of_people.number > 1:
+            parts[0] = f"{parts[0]} (page {page_of_people.number} of {page_of_people.paginator.num_pages})"
+        return parts
 
     def get_context(self, request, *args, **kwargs):
+        from people.directory import GRADUATES, Directory
+
         context = super().get_context(request, *args, **kwargs)
-        if self.audience in (self.Audience.EVERYONE, self.Audience.FACULTY):
-            faculty = list(self.get_faculty())
-            context["leadership"] = [person for person in faculty if person.is_leadership]
-            context["faculty"] = [person for person in faculty if not person.is_leadership]
-        if self.audience in (self.Audience.EVERYONE, self.Audience.RESIDENTS):
-            cutoff = latest_graduated_class()
-            residents = list(self.get_residents())
-            classes = {}
-            for resident in residents:
-                if resident.graduation_year > cutoff:
-                    classes.setdefault(resident.graduation_year, []).append(resident)
-            context["resident_classes"] = [
-                {"year": year, "label": f"Class of {year}", "residents": people}
-                for year, people in sorted(classes.items())
-            ]
-            context["graduates"] = [r for r in residents if r.graduation_year <= cutoff]
+        directory = Directory(self, request)
+        context.update(directory.get_context())
+        if GRADUATES in self.listed_groups():
+            context["outcomes"] = outcomes = directory.outcomes()
+            for row in outcomes["rows"] if outcomes else []:
+                row["url"] = directory.filtered_url(outcome=row["kind"]) if row["kind"] else ""
+        # For the page's title and meta tags, which are drawn after the context is built.
+        self._directory, self._people_page = directory, context["people_page"]
         return context

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import ThrottledPasswordResetView
@@ -16,7 +16,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),
     path("csp-report/", csp_report, name="csp_report"),  # settings.CSP_REPORT_URL
-    path("sitemap.xml", sitemap),
+    # Wagtail's sitemap: every live, public page of the requesting site, with its last-published date as lastmod.
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

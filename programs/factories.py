@@ -5,6 +5,7 @@ taken as post-generation arguments and committed to the database, e.g.::
 
     CurriculumPageFactory(parent=track, rotations=30)
     CurriculumPageFactory(parent=track, rotations=[{"name": "Geriatrics", "weeks": 4, "year": 2}])
+    ApplyPageFactory(parent=track, timeline=3, open_houses=[{"title": "Clinic tour", "format": "in_person", ...}])
     ClinicSitePageFactory(parent=sites_index, programs=[track, other_track])
 """
 
@@ -23,6 +24,7 @@ from programs.models import (
     ClinicSitePage,
     CurriculumPage,
     CurriculumRotation,
+    OpenHouse,
     ProgramPage,
     ProgramSalary,
 )
@@ -166,6 +168,20 @@ def default_event(index):
     return {"date": start, "title": f"Timeline event {index + 1}", "description": f"Detail of event {index + 1}."}
 
 
+def default_open_house(index):
+    return {
+        "title": f"Open house {index + 1}",
+        "date": datetime.date(2026, 9, 10) + datetime.timedelta(weeks=4 * index),
+        "start_time": datetime.time(17, 0),
+        "end_time": datetime.time(18, 30),
+        "time_zone": "America/Los_Angeles",
+        "format": OpenHouse.Format.VIRTUAL,
+        "location": "",
+        "registration_url": f"https://example.org/open-house-{index + 1}",
+        "description": f"Meet the residents, session {index + 1}.",
+    }
+
+
 class ApplyPageFactory(wagtail_factories.PageFactory):
     """An apply page. `timeline=N` adds N dated events; `timeline=[{...}]` adds the given ones."""
 
@@ -193,3 +209,14 @@ class ApplyPageFactory(wagtail_factories.PageFactory):
             _commit_rows(self, "timeline", ApplyTimelineEvent, rows)
         else:
             self.timeline = [ApplyTimelineEvent(**row) for row in rows]
+
+    @factory.post_generation
+    def open_houses(self, create, extracted, **kwargs):
+        """`open_houses=N` adds N online open houses; `open_houses=[{...}]` adds the given ones. None by default."""
+        rows = _rows(extracted, default_open_house)
+        if rows is None:
+            return
+        if create:
+            _commit_rows(self, "open_houses", OpenHouse, rows)
+        else:
+            self.open_houses = [OpenHouse(**row) for row in rows]

@@ -8,7 +8,7 @@ and the site footer says so.
 """
 
 import unicodedata
-from datetime import date
+from datetime import date, time
 
 from django.utils.text import slugify
 
@@ -26,10 +26,12 @@ from home.models import HomePage, StandardPage
 from people.models import FacultyPage, PersonIndexPage, ResidentPage
 from programs.models import (
     ApplyPage,
+    ApplyTimelineEvent,
     ClinicSiteIndexPage,
     ClinicSitePage,
     CurriculumPage,
     CurriculumRotation,
+    OpenHouse,
     ProgramPage,
 )
 
@@ -199,6 +201,7 @@ CLINIC_SITES = [
         "street_address": "2150 Alder Park Way",
         "address_line_2": "",
         "postal_code": "90018",
+        "phone": "(323) 555-0142",
     },
     {
         "key": "sorrel-court",
@@ -221,6 +224,7 @@ CLINIC_SITES = [
         "street_address": "310 Sorrel Court",
         "address_line_2": "Suite 200",
         "postal_code": "90048",
+        "phone": "(310) 555-0177",
     },
     {
         "key": "marigold",
@@ -240,6 +244,7 @@ CLINIC_SITES = [
         "street_address": "1785 Marigold Terrace",
         "address_line_2": "",
         "postal_code": "90028",
+        "phone": "(323) 555-0163",
     },
     {
         "key": "larkfield",
@@ -256,6 +261,7 @@ CLINIC_SITES = [
         "street_address": "6400 Larkfield Avenue",
         "address_line_2": "Floor 3",
         "postal_code": "90036",
+        "phone": "(323) 555-0120",
     },
     {
         "key": "tern-avenue",
@@ -278,6 +284,7 @@ CLINIC_SITES = [
         "street_address": "905 Tern Avenue",
         "address_line_2": "",
         "postal_code": "90013",
+        "phone": "",
     },
 ]
 
@@ -697,19 +704,77 @@ ROTATIONS = [
 ]
 
 # The 2026-27 application cycle (for residency starting in July 2027).
+Milestone = ApplyTimelineEvent.Milestone
 TIMELINE = [
-    (date(2026, 6, 3), None, "ERAS opens", "Applicants can register and start working on their applications."),
-    (date(2026, 9, 2), None, "Applicants can submit applications", "Submit your application to programs in ERAS."),
-    (date(2026, 9, 23), None, "Programs receive applications", "We begin reviewing applications in ERAS."),
+    (date(2026, 6, 3), None, "ERAS opens", "Applicants can register and start working on their applications.", ""),
+    (
+        date(2026, 9, 2),
+        None,
+        "Applicants can submit applications",
+        "Submit your application to programs in ERAS.",
+        Milestone.APPLICATIONS_OPEN,
+    ),
+    (date(2026, 9, 23), None, "Programs receive applications", "We begin reviewing applications in ERAS.", ""),
     (
         date(2026, 10, 1),
         date(2027, 1, 29),
         "Interview season",
         "Invited applicants interview with the track's faculty and residents.",
+        "",
     ),
-    (date(2027, 3, 3), None, "Rank order list deadline", "Certify your rank order list with the NRMP."),
-    (date(2027, 3, 19), None, "Match Day", "Results of the Main Residency Match are released."),
-    (date(2027, 7, 1), None, "Residency begins", "The new class starts after orientation in late June."),
+    (
+        date(2026, 10, 15),
+        None,
+        "Application deadline",
+        "We review applications completed in ERAS by this date.",
+        Milestone.APPLICATION_DEADLINE,
+    ),
+    (date(2027, 3, 3), None, "Rank order list deadline", "Certify your rank order list with the NRMP.", ""),
+    (date(2027, 3, 19), None, "Match Day", "Results of the Main Residency Match are released.", ""),
+    (
+        date(2027, 7, 1),
+        None,
+        "Residency begins",
+        "The new class starts after orientation in late June.",
+        Milestone.PROGRAM_START,
+    ),
+]
+
+# Open houses for applicants (the registration links are placeholders on example.org).
+OPEN_HOUSES = [
+    {
+        "title": "Virtual open house: meet the residents",
+        "date": date(2026, 8, 20),
+        "start_time": time(17, 0),
+        "end_time": time(18, 30),
+        "time_zone": "America/Los_Angeles",
+        "format": OpenHouse.Format.VIRTUAL,
+        "location": "",
+        "registration_url": "https://example.org/pct-open-house-august",
+        "description": "Residents from every class talk about continuity clinic, electives and life in Los Angeles.",
+    },
+    {
+        "title": "Virtual Q&A with the track directors",
+        "date": date(2026, 12, 10),
+        "start_time": time(17, 30),
+        "end_time": time(19, 0),
+        "time_zone": "America/Los_Angeles",
+        "format": OpenHouse.Format.VIRTUAL,
+        "location": "",
+        "registration_url": "https://example.org/pct-q-and-a-december",
+        "description": "Dr. Okafor and Dr. Whitcombe answer questions about the 4+1 schedule and the match.",
+    },
+    {
+        "title": "Clinic tour at Alder Park",
+        "date": date(2027, 1, 14),
+        "start_time": time(12, 0),
+        "end_time": time(13, 30),
+        "time_zone": "America/Los_Angeles",
+        "format": OpenHouse.Format.IN_PERSON,
+        "location": "Alder Park Community Health Center, 2150 Alder Park Way, Los Angeles",
+        "registration_url": "https://example.org/pct-clinic-tour-january",
+        "description": "For invited interviewees: see a continuity clinic in action and have lunch with residents.",
+    },
 ]
 
 
@@ -948,6 +1013,7 @@ def clinic_site_fields(site):
             "city": "Los Angeles",
             "region": "CA",
             "postal_code": site["postal_code"],
+            "phone": site["phone"],
             "programs": refs.pages_for("pct"),
         }
 
@@ -987,9 +1053,10 @@ def apply_fields(refs):
             "</ol>"
         ),
         "timeline": [
-            {"date": start, "end_date": end, "title": title, "description": description}
-            for start, end, title, description in TIMELINE
+            {"date": start, "end_date": end, "title": title, "description": description, "milestone": milestone}
+            for start, end, title, description, milestone in TIMELINE
         ],
+        "open_houses": OPEN_HOUSES,
         "requirements": (
             "<ul>"
             "<li>The ERAS application, with a personal statement that tells us why you are drawn to primary "

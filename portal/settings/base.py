@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -160,7 +162,9 @@ if REDIS_URL:
     CACHES = {"default": _redis_cache, "shared": {**_redis_cache, "KEY_PREFIX": "portal-shared"}}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Room for the renditions of every image: each has several (core.images), and Django's default of 300
+        # entries would cull them on every busy page.
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
         "shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(SHARED_CACHE_DIR),

@@ -23,18 +23,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may
-# reach another host (component updates, field trials, first-run pings).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from core.tour import CHROMIUM as CHROMIUM_PATH
+from core.tour import CHROMIUM_ARGS
+
+CHROMIUM = Path(CHROMIUM_PATH)
 LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
 
 
@@ -60,48 +54,27 @@ def _async_unsafe_allowed():
 
 
 def _pages_to_visit(site):
-    """One live page of every page type (both kinds of people index), and the search results page.
+    """One live page of every page type and the states applicants meet (core.tour): {label: Stop}.
 
-    Returns {label: path}. Fails if a page type has no live page in the demo, or if the project gained a
-    page type that this list does not visit.
+    Fails if a page type has no live page in the demo, or if the project gained a page type that the tour does not
+    visit.
     """
-    from home.models import HomePage, StandardPage
-    from people.models import FacultyPage, PersonIndexPage, ResidentPage
-    from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, ProgramPage
-    from tests.utils import all_page_models
+    from core.tour import tour
 
-    wanted = [
-        ("home", HomePage, {}),
-        ("standard page", StandardPage, {}),
-        ("program page", ProgramPage, {}),
-        ("curriculum", CurriculumPage, {}),
-        ("clinic site index", ClinicSiteIndexPage, {}),
-        ("clinic site", ClinicSitePage, {}),
-        ("apply", ApplyPage, {}),
-        ("faculty index", PersonIndexPage, {"audience": PersonIndexPage.Audience.FACULTY}),
-        ("residents index", PersonIndexPage, {"audience": PersonIndexPage.Audience.RESIDENTS}),
-        ("faculty page", FacultyPage, {}),
-        ("resident page", ResidentPage, {}),
-    ]
-    untested = {model for model in all_page_models() if model is not Page} - {model for _, model, _ in wanted}
-    assert not untested, f"Page types the browser tests do not visit: {sorted(m.__name__ for m in untested)}"
-
-    paths = {}
-    for label, model, filters in wanted:
-        page = model.objects.live().filter(**filters).order_by("path").first()
-        assert page is not None, f"The demo has no live {label} ({model.__name__})"
-        paths[label] = page.relative_url(site)
-    paths["search results"] = "/search/?query=clinic"
-    return paths
+    stops, untested, missing = tour(site)
+    assert not untested, f"Page types the browser tests do not visit: {untested}"
+    assert not missing, f"The demo has no live {', '.join(missing)}"
+    return {stop.label: stop for stop in stops}
 
 
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker):
     """The demo site, built once by `load_demo` and served by a live server for the whole module.
 
-    Yields .url (the server's base URL, no trailing slash), .netloc (its host:port) and .pages
-    ({label: path} of the pages every check visits). Tests using it need the `django_db` mark, so that
-    pytest-django sets up the test database even when only the browser tests run.
+    Yields .url (the server's base URL, no trailing slash), .netloc (its host:port), .stops ({label: Stop} of
+    the pages and states every check visits, with the status each should answer) and .pages ({label: path}).
+    Tests using it need the `django_db` mark, so that pytest-django sets up the test database even when only
+    the browser tests run.
     """
     with _async_unsafe_allowed(), django_db_blocker.unblock():
         snapshot = connection.creation.serialize_db_to_string()
@@ -111,11 +84,16 @@ def demo_site(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=io.StringIO())
         try:
             site = Site.objects.get(is_default_site=True)
-            pages = _pages_to_visit(site)
+            stops = _pages_to_visit(site)
             with modify_settings(ALLOWED_HOSTS={"append": LIVE_SERVER_HOST}):
                 server = LiveServer(LIVE_SERVER_HOST)
                 try:
-                    yield SimpleNamespace(url=server.url, netloc=urlsplit(server.url).netloc, pages=pages)
+                    yield SimpleNamespace(
+                        url=server.url,
+                        netloc=urlsplit(server.url).netloc,
+                        stops=stops,
+                        pages={label: stop.path for label, stop in stops.items()},
+                    )
                 finally:
                     server.stop()
         finally:

@@ -110,9 +110,10 @@ def _fail_if(problems, what):
     assert not problems, f"{what}:\n  " + "\n  ".join(problems)
 
 
-def _visit(page, url):
+def _visit(page, url, status=200):
     response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response.status if response else 'nothing'}"
+    answered = response.status if response else "nothing"
+    assert response is not None and response.status == status, f"{url} answered {answered}, not {status}"
     return response
 
 
@@ -142,8 +143,13 @@ def test_no_axe_violations(demo_site, browser):
     for viewport in VIEWPORTS.values():
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        for label, path in demo_site.pages.items():
-            _visit(page, demo_site.url + path)
+        for label, stop in demo_site.stops.items():
+            path = stop.path
+            _visit(page, demo_site.url + path, stop.status)
+            # At the end of the page the phone's Apply/Contact bar rests after the footer. Anywhere else it sits
+            # over the foot of the screen, and axe would measure whatever target happens to be under its edge
+            # as too small; that the bar never hides focus is tested on its own (2.4.11, below).
+            page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
             for violation in axe.run(page, options=options).response["violations"]:
                 nodes = violation["nodes"]
                 problems.append(
@@ -154,15 +160,17 @@ def test_no_axe_violations(demo_site, browser):
     _fail_if(problems, "axe-core violations")
 
 
-def test_small_screen_layout(demo_site, browser):
-    """At 360 px wide nothing scrolls sideways, and every pointer target meets WCAG 2.5.8 (24 px, or spaced, or
-    inline in a sentence)."""
-    width = VIEWPORTS["small"]["width"]
-    context = browser.new_context(viewport=VIEWPORTS["small"])
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_layout(demo_site, browser, viewport):
+    """At 360 and 1280 px wide nothing scrolls sideways, and every pointer target meets WCAG 2.5.8 (24 px, or
+    spaced, or inline in a sentence)."""
+    width = viewport["width"]
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     problems = []
-    for label, path in demo_site.pages.items():
-        _visit(page, demo_site.url + path)
+    for label, stop in demo_site.stops.items():
+        path = stop.path
+        _visit(page, demo_site.url + path, stop.status)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
             wide = page.evaluate(
@@ -189,9 +197,10 @@ def test_content_security_policy_holds(demo_site, browser):
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.on("pageerror", lambda error: console_errors.append(f"uncaught {error}"))
     problems = []
-    for label, path in demo_site.pages.items():
+    for label, stop in demo_site.stops.items():
+        path = stop.path
         console_errors.clear()
-        response = _visit(page, demo_site.url + path)
+        response = _visit(page, demo_site.url + path, stop.status)
         policy = response.headers.get("content-security-policy", "")
         if "default-src" not in policy:
             problems.append(f"{label} ({path}): no Content-Security-Policy header with default-src ({policy!r})")
@@ -199,6 +208,8 @@ def test_content_security_policy_holds(demo_site, browser):
         for violation in page.evaluate("window.__cspViolations"):
             problems.append(f"{label} ({path}): CSP violation: {violation}")
         for message in console_errors:
+            if stop.status != 200 and message.startswith("Failed to load resource") and len(console_errors) == 1:
+                continue  # the browser reports the page's own 404 status, which is the point of that page
             problems.append(f"{label} ({path}): console error: {message}")
 
     # The detector detects: an inline <style> added to the page must be reported and blocked.
@@ -214,16 +225,39 @@ def test_content_security_policy_holds(demo_site, browser):
 
 
 def test_works_without_javascript(demo_site, browser):
-    """With JavaScript off, the main navigation is there and the apply page's FAQ answers open."""
+    """With JavaScript off, on a phone: the menu opens and its links work, the directory's filters narrow the
+    list, the curriculum's tables and the graduates' chart are there, and the apply page's FAQ answers open."""
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS["small"])
     page = context.new_page()
 
     _visit(page, demo_site.url + demo_site.pages["home"])
-    links = page.locator("nav.main-nav a")
+    toggle = page.locator("details.menu > summary")
+    links = page.locator("details.menu nav a")
+    assert toggle.is_visible(), "The phone menu's button is missing"
     assert links.count() >= 3, f"Expected the main navigation's links, found {links.count()}"
+    assert not links.first.is_visible(), "The phone menu should start closed"
+    toggle.click()
     for index in range(links.count()):
-        link = links.nth(index)
-        assert link.is_visible(), f"Main navigation link {link.inner_text()!r} is hidden without JavaScript"
+        assert links.nth(index).is_visible(), f"Menu link {links.nth(index).inner_text()!r} hidden after opening"
+    with page.expect_navigation():
+        links.first.click()
+    assert urlsplit(page.url).path != demo_site.pages["home"], "A menu link did not navigate"
+
+    _visit(page, demo_site.url + demo_site.pages["faculty index"])
+    before = _result_count(page)
+    page.select_option("select[name=interest]", index=1)
+    with page.expect_navigation():
+        page.locator("form.filters button[type=submit]").click()
+    assert "interest=" in page.url, f"The filter form did not submit as a GET: {page.url}"
+    assert 0 < _result_count(page) < before, "The interest filter did not narrow the list"
+
+    _visit(page, demo_site.url + demo_site.pages["curriculum"])
+    assert page.locator("table.schedule caption").count() >= 3, "The curriculum's tables are missing"
+    assert page.locator(".week-grid").first.is_visible(), "The year-at-a-glance grid is missing"
+
+    _visit(page, demo_site.url + demo_site.pages["graduates and outcomes"])
+    assert page.locator("svg.chart__svg rect.chart__bar").count() >= 2, "The outcomes chart has no bars"
+    assert page.locator("table.data-table tbody tr").count() >= 2, "The outcomes table has no rows"
 
     _visit(page, demo_site.url + demo_site.pages["apply"])
     question = page.locator("details.question").first
@@ -232,6 +266,169 @@ def test_works_without_javascript(demo_site, browser):
     question.locator("summary").click()
     assert answer.is_visible(), "Clicking the FAQ question did not show its answer"
     assert question.get_attribute("open") is not None
+    assert page.locator(".event").count() >= 1, "The apply page lists no open houses"
+    context.close()
+
+
+def test_print_and_reduced_motion(demo_site, browser):
+    """On paper: no menus, buttons or phone bar, the curriculum's tables instead of its grid, links' addresses
+    spelled out. With reduced motion asked for, nothing scrolls smoothly or slides."""
+    context = browser.new_context(viewport=VIEWPORTS["large"], reduced_motion="reduce")
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["curriculum"])
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    page.emulate_media(media="print")
+    hidden = ["nav.main-nav", "details.menu", "nav.action-bar", ".year-grids", "nav.breadcrumbs", ".header-search"]
+    shown = page.evaluate(
+        "(selectors) => selectors.filter((s) => { const el = document.querySelector(s); "
+        "return el && getComputedStyle(el).display !== 'none'; })",
+        hidden,
+    )
+    assert not shown, f"Printed although they mean nothing on paper: {shown}"
+    assert page.locator("table.schedule").first.is_visible(), "The curriculum's tables do not print"
+    _visit(page, demo_site.url + demo_site.pages["apply"])
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector(\".site-main a[href^='http']:not(.card__link)\"), '::after').content"
+    )
+    assert "http" in after, f"Printed links do not show their address: {after!r}"
+    context.close()
+
+
+def _result_count(page):
+    """The number in the directory's "N people" summary."""
+    return int(page.locator(".results-summary__count strong").inner_text())
+
+
+def _tab_to(page, selector, what, limit=80):
+    """Press Tab until `selector` has the focus, as a keyboard user would; fail after `limit` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {what} ({selector})")
+
+
+# The focused element, unless something else (the sticky Apply/Contact bar) covers its middle.
+FOCUS_OBSCURED_JS = """
+() => {
+    const el = document.activeElement;
+    const box = el.getBoundingClientRect();
+    const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+    const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+    const top = document.elementFromPoint(x, y);
+    const inView = box.bottom > 0 && box.top < innerHeight;
+    return (!inView || top === el || el.contains(top) || (top && top.contains(el))) ? null
+        : `${el.tagName.toLowerCase()} "${(el.innerText || el.value || "").trim().slice(0, 40)}" under ` +
+          `${top ? top.tagName.toLowerCase() + "." + top.className : "nothing"}`;
+}
+"""
+
+
+def test_phone_menu_with_the_keyboard(demo_site, browser):
+    """On a phone, Tab reaches "Menu", Enter opens it, Tab moves into its links, Escape closes it and gives the
+    focus back, and Enter on a link goes there."""
+    context = browser.new_context(viewport=VIEWPORTS["small"])
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["home"])
+    _tab_to(page, "details.menu > summary", "the Menu button")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('details.menu').open"), "Enter did not open the menu"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "menu__link" in focused, f"Tab after opening the menu focused {focused!r}, not its first link"
+    assert page.locator(".menu__link").first.is_visible()
+    page.keyboard.press("Escape")
+    _wait_until(page, "!document.querySelector('details.menu').open", "Escape to close the menu", timeout=5)
+    assert page.evaluate("document.activeElement.matches('details.menu > summary')"), "Focus did not return"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == target, f"Enter on {target} went to {page.url}"
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_directory_filters_with_the_keyboard(demo_site, browser, viewport):
+    """Tab to a filter, choose with the arrow keys, Tab to the button and press Enter: the list narrows, the
+    address says so (a link to bookmark), and each chosen filter has a link that removes it."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["faculty index"])
+    before = _result_count(page)
+    _tab_to(page, "select[name=interest]", "the interest filter")
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.value")
+    assert chosen, "ArrowDown did not choose an interest"
+    _tab_to(page, "form.filters button[type=submit]", "the filter form's button", limit=10)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"interest={chosen}" in page.url, f"The address does not hold the filter: {page.url}"
+    narrowed = _result_count(page)
+    assert 0 < narrowed < before, f"{before} people before the filter, {narrowed} after"
+    assert page.evaluate("document.querySelector('select[name=interest]').value") == chosen
+    _tab_to(page, "a.chip--remove", "the link that removes the filter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "interest=" not in page.url and _result_count(page) == before, "Removing the filter did not undo it"
+    context.close()
+
+
+def test_apply_and_contact_stay_one_tap_away_on_a_phone(demo_site, browser):
+    """On a phone the Apply/Contact bar is on screen however far the page scrolls, keyboard focus never hides
+    behind it (WCAG 2.2 2.4.11), it hides nothing at the end of the page, and its links work from the keyboard."""
+    context = browser.new_context(viewport=VIEWPORTS["small"])
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["program page"])
+    bar = page.locator("nav.action-bar")
+    hrefs = page.eval_on_selector_all("nav.action-bar a", "(links) => links.map((link) => link.href)")
+    assert any(href.startswith("tel:+1") for href in hrefs), f"No tel: link with +1 in {hrefs}"
+    assert any(href.startswith("mailto:") for href in hrefs), f"No mailto: link in {hrefs}"
+    assert any("maps" in href for href in hrefs), f"No maps link in {hrefs}"
+    height = VIEWPORTS["small"]["height"]
+    for fraction in (0, 0.5):
+        page.evaluate("(f) => window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * f)", fraction)
+        box = bar.bounding_box()
+        assert box and box["y"] + box["height"] <= height + 1 and box["y"] >= height - 100, f"Bar not on screen: {box}"
+
+    # At the very end the bar has come to rest after the footer: the footer's last line is visible above it.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    footer = page.locator(".site-footer").bounding_box()
+    assert footer["y"] + footer["height"] <= bar.bounding_box()["y"] + 1, "The bar covers the end of the page"
+
+    page.evaluate("window.scrollTo(0, 0)")
+    obscured = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        problem = page.evaluate(FOCUS_OBSCURED_JS)
+        if problem:
+            obscured.append(problem)
+        if page.evaluate("document.activeElement.closest('.action-bar') !== null"):
+            break
+    _fail_if(obscured, "Focused elements hidden behind the Apply/Contact bar")
+    _visit(page, demo_site.url + demo_site.pages["program page"])
+    _tab_to(page, "a.action-bar__link--apply", "the bar's Apply link", limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == demo_site.pages["apply"], f"Apply led to {page.url}"
+    context.close()
+
+
+def test_calendar_downloads_are_icalendar(demo_site, browser):
+    """The apply page's calendar links answer with iCalendar that a calendar app can read."""
+    context = browser.new_context(viewport=VIEWPORTS["large"])
+    page = context.new_page()
+    _visit(page, demo_site.url + demo_site.pages["apply"])
+    links = page.eval_on_selector_all(
+        "a[href*='/calendar/'], a[href*='/open-houses/']",
+        "(links) => links.map((link) => link.href).filter((href) => href.startsWith('http'))",
+    )
+    assert links, "The apply page has no calendar links"
+    for href in links[:2]:
+        response = page.request.get(href)
+        assert response.ok and response.headers["content-type"].startswith("text/calendar"), href
+        assert response.text().startswith("BEGIN:VCALENDAR"), href
     context.close()
 
 
@@ -277,8 +474,8 @@ def test_nothing_loads_from_another_host(demo_site, browser):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         page.on("request", lambda request: requested.append(request.url))
-        for label, path in demo_site.pages.items():
-            _visit(page, demo_site.url + path)
+        for label, stop in demo_site.stops.items():
+            _visit(page, demo_site.url + stop.path, stop.status)
             _load_every_image(page)
             referenced.extend((label, url) for url in page.evaluate(RESOURCE_URLS_JS))
         context.close()

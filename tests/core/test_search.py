@@ -53,3 +53,21 @@ class SearchTests(SiteTestCase):
     def test_query_is_escaped(self):
         response = self.search(query='<script>alert("x")</script>')
         self.assertNotIn('<script>alert("x")</script>', response.content.decode())
+
+    def test_queries_are_cleaned_of_what_backends_choke_on(self):
+        from core.views import clean_query
+
+        self.assertEqual(clean_query("geri\x00atrics"), "geri atrics")
+        self.assertEqual(clean_query('"primary care'), "primary care")
+        self.assertEqual(clean_query("ＨＩＶ  care\u200b"), "HIV care")  # NFKC folds full-width letters
+        self.assertEqual(clean_query("a" * 500), "a" * MAX_QUERY_LENGTH)
+        self.assertEqual(clean_query("NEAR(a b) OR c*"), "NEAR a b OR c")
+        self.assertEqual(clean_query("\x00\x01"), "")
+
+    def test_hostile_queries_get_the_results_page(self):
+        StandardPageFactory(parent=self.tree.home, title="Zebrafish research")
+        for query in ["\x00", '"zebrafish', 'zebrafish"', "zebra\x00fish", "😀" * 300, "\u202ezebrafish"]:
+            with self.subTest(query=query[:10]):
+                response = self.search(query=query)
+                self.assertIn('name="query"', response.content.decode())
+        self.assertIn("Zebrafish research", visible_text(self.search(query='"zebrafish').content.decode()))

@@ -4,13 +4,15 @@ from django.core.cache import caches
 from django.test import TestCase
 
 from core.factories import CustomImageFactory
-from core.models import CARD_RENDITIONS, PORTRAIT_RENDITIONS, CustomRendition
+from core.images import ALL_RENDITION_SPECS, specs_for
+from core.models import CustomRendition
 from core.tasks import background_rendition_specs, generate_renditions
 
 
 class RenditionTaskTests(TestCase):
     def test_the_specs_are_the_ones_listings_prefetch(self):
-        self.assertEqual(background_rendition_specs(), [*CARD_RENDITIONS, *PORTRAIT_RENDITIONS])
+        self.assertEqual(background_rendition_specs(), list(specs_for("portrait", "card")))
+        self.assertTrue(set(background_rendition_specs()) <= set(ALL_RENDITION_SPECS))
 
     def test_a_new_image_gets_its_renditions_in_the_background(self):
         with self.captureOnCommitCallbacks(execute=True):  # the task is queued once the upload commits

@@ -20,9 +20,8 @@ class PersonIndexPageTests(PageTypeRulesMixin, SiteTestCase):
     def test_faculty_index_lists_leadership_then_faculty_and_no_residents(self):
         response = self.client.get(self.tree.faculty_index.url)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.context["leadership"], [self.tree.director])
-        self.assertEqual(response.context["faculty"], [self.tree.preceptor])
-        self.assertNotIn("resident_classes", response.context)
+        groups = [(group["label"], group["items"]) for group in response.context["people_groups"]]
+        self.assertEqual(groups, [("Program leadership", [self.tree.director]), ("Faculty", [self.tree.preceptor])])
         html = response.content.decode()
         text = visible_text(html)
         self.assertIn(self.tree.director.full_name, text)
@@ -35,10 +34,14 @@ class PersonIndexPageTests(PageTypeRulesMixin, SiteTestCase):
     def test_residents_index_lists_classes_and_graduates_with_outcomes(self):
         response = self.client.get(self.tree.residents_index.url)
         self.assertEqual(response.status_code, 200)
-        classes = response.context["resident_classes"]
-        self.assertEqual([c["label"] for c in classes], [f"Class of {CURRENT_CLASS_YEAR}"])
-        self.assertEqual(classes[0]["residents"], [self.tree.resident])
-        self.assertEqual(response.context["graduates"], [self.tree.graduate])
+        groups = [(group["label"], group["items"]) for group in response.context["people_groups"]]
+        self.assertEqual(
+            groups,
+            [
+                (f"Class of {CURRENT_CLASS_YEAR} · {self.tree.resident.pgy_label}", [self.tree.resident]),
+                ("Graduates", [self.tree.graduate]),
+            ],
+        )
         text = visible_text(response.content.decode())
         self.assertIn(f"Class of {CURRENT_CLASS_YEAR}", text)
         self.assertIn(self.tree.resident.full_name, text)

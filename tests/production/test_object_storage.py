@@ -100,13 +100,16 @@ def test_upload_render_and_read_back_renditions(object_storage, s3_endpoint, adm
     admin_client.logout()  # as a visitor sees it
     html = admin_client.get(director.url).content.decode()
 
-    urls = set(re.findall(rf'(?:src|srcset)="({re.escape(s3_endpoint)}/{BUCKET}/[^"]+)"', html))
-    assert len(urls) == 2, html  # the WebP source and the fallback <img>
-    formats = set()
+    # Every picture on the page is a rendition in the bucket: the portrait in 1x/2x/3x as AVIF, WebP and JPEG
+    # (core.images "portrait"), and the link-preview image.
+    urls = set(re.findall(rf"{re.escape(s3_endpoint)}/{BUCKET}/images/[^\s\",]+", html))
+    sizes, formats = set(), set()
     for url in urls:
         with PILImage.open(io.BytesIO(fetch(url))) as rendition:
-            assert rendition.size == (320, 400)
+            sizes.add(rendition.size)
             formats.add(rendition.format)
-    assert formats == {"WEBP", "PNG"}
+    assert {(200, 250), (400, 500), (600, 750)} <= sizes, sizes
+    assert {"AVIF", "WEBP", "JPEG"} <= formats, formats
     keys = {item["Key"] for item in object_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
-    assert len([key for key in keys if key.startswith("images/")]) == 2  # the renditions live in the bucket too
+    rendition_keys = {key for key in keys if key.startswith("images/")}
+    assert {url.split(f"/{BUCKET}/", 1)[1] for url in urls} <= rendition_keys  # the renditions live in the bucket

@@ -66,7 +66,8 @@ class ProgramPageTests(PageTypeRulesMixin, SiteTestCase):
     def test_sections_leave_out_drafts(self):
         self.assertIn(self.tree.wellness.pk, [page.pk for page in self.tree.track.get_sections()])
         self.tree.wellness.unpublish()
-        self.assertNotIn(self.tree.wellness.pk, [page.pk for page in self.tree.track.get_sections()])
+        track = ProgramPage.objects.get(pk=self.tree.track.pk)  # sections are remembered for one request
+        self.assertNotIn(self.tree.wellness.pk, [page.pk for page in track.get_sections()])
 
     def test_can_create_with_facts_salaries_and_overview(self):
         self.login()
@@ -206,8 +207,11 @@ class ClinicSiteIndexPageTests(PageTypeRulesMixin, SiteTestCase):
         index = self.tree.sites_index
         response = self.client.get(index.url)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.context["continuity_sites"], [self.tree.continuity_site])
-        self.assertEqual(response.context["elective_sites"], [self.tree.elective_site])
+        groups = [(group["label"], group["items"]) for group in response.context["site_groups"]]
+        self.assertEqual(
+            groups,
+            [("Continuity clinic sites", [self.tree.continuity_site]), ("Elective sites", [self.tree.elective_site])],
+        )
         text = visible_text(response.content.decode())
         self.assertIn(self.tree.continuity_site.title, text)
         self.assertIn(self.tree.elective_site.title, text)
@@ -357,8 +361,35 @@ class ApplyPageTests(PageTypeRulesMixin, SiteTestCase):
                 "requirements": rich_text(""),
                 "timeline": inline_formset(
                     [
-                        {"date": "2026-09-01", "end_date": "", "title": "ERAS opens", "description": ""},
-                        {"date": "2026-10-15", "end_date": "2027-01-31", "title": "Interviews", "description": ""},
+                        {
+                            "date": "2026-09-01",
+                            "end_date": "",
+                            "title": "ERAS opens",
+                            "description": "",
+                            "milestone": "applications_open",
+                        },
+                        {
+                            "date": "2026-10-15",
+                            "end_date": "2027-01-31",
+                            "title": "Interviews",
+                            "description": "",
+                            "milestone": "",
+                        },
+                    ]
+                ),
+                "open_houses": inline_formset(
+                    [
+                        {
+                            "title": "Virtual open house",
+                            "date": "2026-09-17",
+                            "start_time": "17:00",
+                            "end_time": "18:30",
+                            "time_zone": "America/Chicago",
+                            "format": "virtual",
+                            "location": "",
+                            "registration_url": "https://example.org/register",
+                            "description": "Meet the residents.",
+                        }
                     ]
                 ),
                 "faq": streamfield(
@@ -369,7 +400,11 @@ class ApplyPageTests(PageTypeRulesMixin, SiteTestCase):
         self.assertCanCreate(track, ApplyPage, data)
         apply = ApplyPage.objects.child_of(track).get()
         self.assertEqual([event.title for event in apply.get_timeline()], ["ERAS opens", "Interviews"])
-        self.assertIn("Do you sponsor visas?", visible_text(self.get_html(apply)))
+        (open_house,) = apply.get_open_houses()
+        self.assertEqual(open_house.starts_at.isoformat(), "2026-09-17T17:00:00-05:00")
+        text = visible_text(self.get_html(apply))
+        self.assertIn("Do you sponsor visas?", text)
+        self.assertIn("Virtual open house", text)
 
     def test_is_previewable(self):
         self.assert_previewable(self.tree.apply, "PCT: ERAS opens to applicants")
