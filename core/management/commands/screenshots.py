@@ -1,4 +1,5 @@
-"""Screenshots of every page type and state at phone and desktop widths: `make screenshots`.
+"""Screenshots of every page type and state at phone and desktop widths, and of My profile and its review in
+the admin: `make screenshots`.
 
 Serves the site from this process (the database it is pointed at, with the demo loaded) and photographs each
 stop of core.tour in Debian's Chromium, full page, into docs/screenshots/<stop>-<width>.png. The 500 page is
@@ -63,6 +64,9 @@ class Command(BaseCommand):
                     )
                     for width in [int(value) for value in widths.split(",")]:
                         self.photograph(browser, base, stops, width, output)
+                    if not only or "my profile" in only.lower():
+                        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                            self.photograph_self_service(browser, base, output)
                     browser.close()
             finally:
                 server.terminate()
@@ -96,6 +100,67 @@ class Command(BaseCommand):
             shrink(path)
             self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
         context.close()
+
+    def photograph_self_service(self, browser, base, output):
+        """My profile as the demo faculty member sees it (published, in review, changes requested) and the review
+        as Communications sees it. Changes the demo database it runs on, which `make screenshots` throws away."""
+        from playwright.sync_api import expect
+
+        faculty = sign_in(browser, base, "faculty", "faculty-demo")
+        faculty.goto(f"{base}/admin/my-profile/")
+        self.admin_shot(faculty, output, "admin-my-profile-published", widths=(1280, 360))
+        faculty.get_by_label("Biography").fill(
+            "Dr. Lindqvist leads the residents' practice at Sorrel Court, where she teaches **transitions of care**."
+            "\n\nOutside clinic she coaches the residency's running club."
+        )
+        faculty.get_by_role("button", name="Preview").click()
+        self.admin_shot(faculty, output, "admin-my-profile-preview")
+        faculty.get_by_role("button", name="Submit for review").click()
+        self.admin_shot(faculty, output, "admin-my-profile-in-review", widths=(1280, 360))
+
+        communications = sign_in(browser, base, "comms", "comms-demo")
+        communications.get_by_role("button", name="Actions").click()
+        self.admin_shot(communications, output, "admin-review-dashboard")
+        communications.goto(
+            base + communications.get_by_role("link", name="Compare with live version").get_attribute("href")
+        )
+        self.admin_shot(communications, output, "admin-review-compare")
+        communications.goto(f"{base}/admin/")
+        communications.get_by_role("button", name="Actions").click()
+        communications.get_by_role("button", name="Request changes").click()
+        dialog = communications.get_by_role("dialog")
+        dialog.wait_for()
+        communications.wait_for_timeout(500)  # the dialog fades in and takes the focus
+        dialog.get_by_label("Comment").fill("Lovely. Could you add a sentence about your research interests?")
+        dialog.get_by_role("button", name="Request changes").click()
+        expect(communications.get_by_role("button", name="Actions")).to_have_count(0)  # nothing left to review
+
+        faculty.goto(f"{base}/admin/my-profile/")
+        self.admin_shot(faculty, output, "admin-my-profile-changes-requested", widths=(1280, 360))
+
+    def admin_shot(self, page, output, name, widths=(1280,)):
+        """The admin scrolls inside its own columns: photograph it in a viewport as tall as its content."""
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_timeout(300)
+            height = page.evaluate("Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+            content = page.evaluate("(document.querySelector('main') || document.body).scrollHeight + 200")
+            page.set_viewport_size({"width": width, "height": min(max(800, height, content), 4000)})
+            path = output / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            shrink(path)
+            self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def sign_in(browser, base, username, password):
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(f"{base}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/admin/")
+    return page
 
 
 def fulfil_with(status, body):
