@@ -12,37 +12,27 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
+from accounts.two_factor import OPEN_URL_NAMES
 from editorial.roles import OWN_PROFILE_PERMISSION, SELF_SERVICE_PERMISSIONS
 
-ALLOWED_URL_NAMES = frozenset(
-    {
-        # Signing in and out, and a forgotten password (before sign-in these are open to anyone anyway).
-        "wagtailadmin_login",
-        "wagtailadmin_logout",
-        "wagtailadmin_password_reset",
-        "wagtailadmin_password_reset_done",
-        "wagtailadmin_password_reset_confirm",
-        "wagtailadmin_password_reset_complete",
-        # The dashboard, their own account (name, email, password, notifications), and what every admin page loads.
-        "wagtailadmin_home",
-        "wagtailadmin_account",
-        "wagtailadmin_sprite",
-        "wagtailadmin_javascript_catalog",
-        "wagtailadmin_dismissibles",
-        # Two-step verification: optional for them, so they may turn it on, use it, and turn it off
-        # (accounts.two_factor; resetting someone else's is for administrators only).
-        "two_factor_verify",
-        "two_factor_setup",
-        "two_factor_overview",
-        "two_factor_recovery_codes",
-        "two_factor_disable",
-        # My profile.
-        "editorial_my_profile",
-        "editorial_my_profile_preview",
-        "editorial_my_profile_preview_page",
-        "editorial_my_profile_submit_draft",
-    }
-)
+# What anyone signed in may open before the second step (signing in and out, the password reset, the second
+# step itself, translations and icons), and the rest of what a person with only this role needs.
+ALLOWED_URL_NAMES = OPEN_URL_NAMES | {
+    # The dashboard, their own account (name, email, password, notifications), the admin's UI state.
+    "wagtailadmin_home",
+    "wagtailadmin_account",
+    "wagtailadmin_dismissibles",
+    # Two-step verification is optional for them: they may turn it on, use it and turn it off
+    # (resetting someone else's is for administrators only).
+    "two_factor_overview",
+    "two_factor_recovery_codes",
+    "two_factor_disable",
+    # My profile.
+    "editorial_my_profile",
+    "editorial_my_profile_preview",
+    "editorial_my_profile_preview_page",
+    "editorial_my_profile_submit_draft",
+}
 
 
 def holds_only_self_service(user):
