@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from core.factories import CustomImageFactory, SocialLinkFactory
-from tests.utils import SiteTestCase, parse_tags, visible_text
+from tests.utils import SiteTestCase, one_page_of_each_type, parse_tags, visible_text
 
 # Script types that hold data, not code: browsers never execute them, so CSP does not apply.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
@@ -51,24 +51,7 @@ class SecurityTests(SiteTestCase):
         tree.benefits.social_image = CustomImageFactory()
         tree.benefits.save_revision().publish()
         SocialLinkFactory()
-        cls.urls = {
-            page.specific_class.__name__ + ": " + page.title: page.url
-            for page in [
-                tree.home,
-                tree.benefits,
-                tree.track,
-                tree.curriculum,
-                tree.sites_index,
-                tree.continuity_site,
-                tree.apply,
-                tree.faculty_index,
-                tree.residents_index,
-                tree.director,
-                tree.resident,
-                tree.graduate,
-                tree.wellness,
-            ]
-        }
+        cls.urls = {page.specific_class.__name__ + ": " + page.title: page.url for page in one_page_of_each_type(tree)}
         cls.urls["search results"] = "/search/?query=track"
         cls.urls["empty search"] = "/search/"
 

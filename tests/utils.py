@@ -140,6 +140,25 @@ def build_track(home, title="Primary Care Track", short_name="PCT", **facts):
     )
 
 
+def one_page_of_each_type(tree):
+    """One page of every page type of the standard tree (home, content page, track and all its children)."""
+    return [
+        tree.home,
+        tree.benefits,
+        tree.track,
+        tree.curriculum,
+        tree.sites_index,
+        tree.continuity_site,
+        tree.apply,
+        tree.faculty_index,
+        tree.residents_index,
+        tree.director,
+        tree.resident,
+        tree.graduate,
+        tree.wellness,
+    ]
+
+
 def build_site():
     """The standard test site: a home page, one track with one of every page type, contact settings."""
     home = make_home()

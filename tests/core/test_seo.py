@@ -41,23 +41,11 @@ class PageMetaTests(SiteTestCase):
         super().setUpTestData()
         tree = cls.tree
         # A second track with the same child titles: titles must still differ.
-        from tests.utils import build_track
+        from tests.utils import build_track, one_page_of_each_type
 
         cls.other = build_track(tree.home, title="Categorical Track", short_name="CAT")
         cls.pages = [
-            tree.home,
-            tree.benefits,
-            tree.track,
-            tree.curriculum,
-            tree.sites_index,
-            tree.continuity_site,
-            tree.apply,
-            tree.faculty_index,
-            tree.residents_index,
-            tree.director,
-            tree.resident,
-            tree.graduate,
-            tree.wellness,
+            *one_page_of_each_type(tree),
             cls.other.track,
             cls.other.curriculum,
             cls.other.faculty_index,
