@@ -7,10 +7,10 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from core.admin_utils import forbidden
 from editorial.invitations import InvitationError, invite_profile_editor
 from editorial.models import ProfileAccount
 from editorial.roles import INVITE_PERMISSION
-from people.admin_utils import forbidden
 
 
 class InviteForm(forms.Form):

@@ -2,10 +2,10 @@
 
 from wagtail.admin.views.reports import ReportView
 
+from core.admin_utils import forbidden
 from core.exports import SafeSpreadsheetExportMixin
 from editorial.freshness import all_findings, group_findings
 from editorial.roles import FRESHNESS_PERMISSION as PERMISSION
-from people.admin_utils import forbidden
 
 
 class ContentFreshnessReportView(SafeSpreadsheetExportMixin, ReportView):

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.admin_utils import forbidden
 from editorial import profiles
 from editorial.forms import MyProfileForm
-from people.admin_utils import forbidden
 
 NO_PROFILE = "edit a profile: no profile is linked to your account. Ask Communications to link one"
 

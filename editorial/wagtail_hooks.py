@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+from core.admin_utils import PermissionMenuItem
 from editorial import views
 from editorial.confinement import is_confined
 from editorial.invite_views import InviteProfileEditorView
@@ -14,7 +15,6 @@ from editorial.profiles import get_draft, get_own_profile, profile_status, revie
 from editorial.report_views import ContentFreshnessReportView
 from editorial.roles import FRESHNESS_PERMISSION, INVITE_PERMISSION
 from editorial.viewsets import profile_account_viewset
-from people.admin_utils import PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")

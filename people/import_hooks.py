@@ -3,8 +3,8 @@
 from django.urls import path, reverse_lazy
 from wagtail import hooks
 
+from core.admin_utils import PermissionMenuItem
 from people import import_views
-from people.admin_utils import PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")

@@ -25,7 +25,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from people.admin_utils import forbidden
+from core.admin_utils import forbidden
 from people.import_tasks import import_people_task, pack, read_progress, unpack
 from people.importing import (
     COLUMNS,

@@ -1,4 +1,4 @@
-"""Small pieces the people app's admin screens share."""
+"""Small pieces the admin screens of every app share."""
 
 from django.template.response import TemplateResponse
 from wagtail.admin.menu import MenuItem
@@ -12,7 +12,7 @@ def forbidden(request, what):
     `what` completes "You do not have permission to ...".
     """
     context = {"page_title": "Permission denied", "header_icon": "warning", "what": what}
-    return TemplateResponse(request, "people/admin/forbidden.html", context, status=403)
+    return TemplateResponse(request, "core/admin/forbidden.html", context, status=403)
 
 
 class PermissionMenuItem(MenuItem):
