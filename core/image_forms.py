@@ -3,8 +3,8 @@
 Wagtail's image field hands the upload to Willow, which decodes every pixel before Wagtail compares the
 pixel count with WAGTAILIMAGES_MAX_IMAGE_PIXELS: a 516 KB PNG of 13,300 x 13,300 pixels took 670 MB and
 6 s to refuse. Every upload path of the admin builds its form with `get_image_form` on this base (the
-image library's add and edit views, the multiple uploader, the image chooser's upload tab, so the
-faculty photo upload too), so checking here covers them all.
+image library's add and edit views, the multiple uploader, the image chooser's upload tab), so checking
+here covers them all. The faculty photo on My profile calls `read_image_header` itself (editorial.forms).
 """
 
 from wagtail.images.fields import WagtailImageField

@@ -72,10 +72,13 @@ def apply_change(page, bio_text, photo):
     return changed
 
 
-def proposed_version(profile, bio_text, new_photo=None):
-    """The profile as the person's change would make it, and whether that differs from its newest revision."""
+def proposed_version(profile, bio_text, new_photo, state):
+    """The profile as the person's change would make it, and whether that differs from its newest revision.
+
+    `state` is the profile's active workflow state (active_workflow_state), which decides the photo kept.
+    """
     page = latest_version(profile)
-    photo = new_photo or current_photo(profile, page, active_workflow_state(profile))
+    photo = new_photo or current_photo(profile, page, state)
     return page, apply_change(page, bio_text, photo)
 
 
@@ -116,7 +119,7 @@ def save_draft(profile, user, bio_text, photo=None):
 
     Returns the draft, or None when the change would leave the profile as it is (and no draft is kept).
     """
-    if not proposed_version(profile, bio_text, photo)[1]:
+    if not proposed_version(profile, bio_text, photo, active_workflow_state(profile))[1]:
         discard_draft(profile)
         return None
     draft = ProfileDraft.objects.select_for_update().filter(page=profile).first() or ProfileDraft(page=profile)
@@ -155,7 +158,7 @@ def submit_for_review(profile, user, bio_text, photo=None):
     the person is never locked out. After "changes requested" the same review resumes.
     """
     state = active_workflow_state(profile)
-    page, changed = proposed_version(profile, bio_text, photo)
+    page, changed = proposed_version(profile, bio_text, photo, state)
     if not changed and (state is None or state.status == WorkflowState.STATUS_IN_PROGRESS):
         raise NothingToSubmit
     page.save_revision(user=user, log_action=True)
@@ -175,8 +178,6 @@ def submit_for_review(profile, user, bio_text, photo=None):
 class ProfileStatus:
     code: str
     label: str
-    comment: str = ""
-    reviewer: str = ""
 
 
 def _rejection(state):
@@ -202,13 +203,8 @@ def profile_status(profile, draft=None):
     if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         return ProfileStatus("in_review", "In review: Communications will check your changes before they go live.")
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        comment, reviewer = _rejection(state)
-        return ProfileStatus(
-            "changes_requested",
-            "Changes requested: edit your profile and submit it again.",
-            comment=comment,
-            reviewer=reviewer,
-        )
+        # The reviewer's comment comes from review_comment(), which shows it beside a newer draft too.
+        return ProfileStatus("changes_requested", "Changes requested: edit your profile and submit it again.")
     if state is not None and state.status == WorkflowState.STATUS_CANCELLED:
         return ProfileStatus("cancelled", "Not in review: the review of your last change was cancelled.")
     if profile.live:

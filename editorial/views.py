@@ -145,7 +145,8 @@ class MyProfilePreviewPageView(OwnProfileMixin, View):
     def get(self, request):
         draft = profiles.get_draft(self.profile)
         if draft is not None:
-            page, _ = profiles.proposed_version(self.profile, draft.bio, draft.photo)
+            state = profiles.active_workflow_state(self.profile)
+            page, _ = profiles.proposed_version(self.profile, draft.bio, draft.photo, state)
         else:
             page = profiles.latest_version(self.profile)
         response = page.make_preview_request(request, page.default_preview_mode)
