@@ -20,6 +20,8 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin_utils import admin_prefix, is_admin_path
+
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -104,10 +106,6 @@ def remove_two_factor(user):
         device.delete()
 
 
-def admin_prefix():
-    return reverse("wagtailadmin_home")
-
-
 class TwoFactorMiddleware:
     """Holds a signed-in person who has not passed the second step at that step, on every admin URL.
 
@@ -119,7 +117,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if request.path_info.startswith(admin_prefix()) and user.is_authenticated and not user.is_verified():
+        if is_admin_path(request.path_info) and user.is_authenticated and not user.is_verified():
             try:
                 url_name = resolve(request.path_info).url_name
             except Resolver404:

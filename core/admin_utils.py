@@ -1,6 +1,7 @@
 """Small pieces the admin screens of every app share."""
 
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from wagtail.admin.menu import MenuItem
 
 
@@ -24,3 +25,12 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return request.user.has_perm(self.permission)
+
+
+def admin_prefix():
+    """Where the Wagtail admin's URLs start (e.g. "/admin/")."""
+    return reverse("wagtailadmin_home")
+
+
+def is_admin_path(path):
+    return path.startswith(admin_prefix())

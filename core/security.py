@@ -17,8 +17,9 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+
+from core.admin_utils import is_admin_path
 
 logger = logging.getLogger("portal.csp")
 
@@ -52,14 +53,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             )
             parts.config = policy["DIRECTIVES"]
         return parts
-
-
-def is_admin_path(path):
-    return path.startswith(admin_prefix())
-
-
-def admin_prefix():
-    return reverse("wagtailadmin_home")
 
 
 @csrf_exempt

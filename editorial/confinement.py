@@ -9,10 +9,11 @@ and any other request answers 403.
 """
 
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from accounts.two_factor import OPEN_URL_NAMES
+from core.admin_utils import is_admin_path
 from editorial.roles import OWN_PROFILE_PERMISSION, SELF_SERVICE_PERMISSIONS
 
 # What anyone signed in may open before the second step (signing in and out, the password reset, the second
@@ -54,16 +55,12 @@ def is_confined(request):
     return request._holds_only_self_service
 
 
-def admin_prefix():
-    return reverse("wagtailadmin_home")
-
-
 class SelfServiceConfinementMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(admin_prefix()) and is_confined(request):
+        if is_admin_path(request.path_info) and is_confined(request):
             try:
                 view_name = resolve(request.path_info).view_name
             except Resolver404:
