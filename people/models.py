@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from core.models import BasePage, live_public, live_related, prefetch_images
+from core.models import BasePage, live_public, live_related
 from programs.models import ProgramChildMixin, ProgramPage
 
 BIO_FEATURES = ["bold", "italic", "link"]
@@ -337,16 +337,6 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
         if self.audience in (self.Audience.EVERYONE, self.Audience.RESIDENTS):
             groups += [RESIDENTS, GRADUATES]
         return groups
-
-    def get_faculty(self):
-        """Every faculty member this page lists (the page itself shows them a page at a time)."""
-        faculty = self.scope(FacultyPage.objects.all()).order_by("-is_leadership", "last_name", "first_name")
-        return prefetch_images(faculty, "photo", "portrait")
-
-    def get_residents(self):
-        """Every resident and graduate this page lists (the page itself shows them a page at a time)."""
-        residents = self.scope(ResidentPage.objects.all()).order_by("-graduation_year", "last_name", "first_name")
-        return prefetch_images(residents, "photo", "portrait")
 
     def get_meta_title_parts(self):
         """A filtered or later page of the list says so in its title: 'Faculty: geriatrics (page 2 of 3)'."""

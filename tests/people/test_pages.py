@@ -52,7 +52,7 @@ class PersonIndexPageTests(PageTypeRulesMixin, SiteTestCase):
     def test_lists_people_of_its_track_wherever_they_live(self):
         elsewhere = PersonIndexPageFactory(parent=self.tree.home, title="Everyone")
         guest = FacultyPageFactory(parent=elsewhere, programs=[self.tree.track], last_name="Elsewhere")
-        self.assertIn(guest, self.tree.faculty_index.get_faculty())
+        self.assertIn(guest, self.tree.faculty_index.scope(FacultyPage.objects.all()))
         self.assertIn(guest.full_name, visible_text(self.get_html(self.tree.faculty_index)))
 
     def test_leaves_out_drafts(self):
@@ -63,8 +63,8 @@ class PersonIndexPageTests(PageTypeRulesMixin, SiteTestCase):
         index = PersonIndexPageFactory(parent=self.tree.home, title="Everyone")
         person = FacultyPageFactory(parent=index)
         resident = ResidentPageFactory(parent=index, graduation_year=CURRENT_CLASS_YEAR)
-        self.assertEqual(list(index.get_faculty()), [person])
-        self.assertEqual(list(index.get_residents()), [resident])
+        self.assertEqual(list(index.scope(FacultyPage.objects.all())), [person])
+        self.assertEqual(list(index.scope(ResidentPage.objects.all())), [resident])
         text = visible_text(self.get_html(index))
         self.assertIn(person.full_name, text)
         self.assertIn(resident.full_name, text)
@@ -135,7 +135,7 @@ class FacultyPageTests(PageTypeRulesMixin, SiteTestCase):
         self.assertEqual(list(person.programs.all()), [self.tree.track])
         self.assertEqual(list(person.clinic_sites.all()), [self.tree.continuity_site])
         self.assertEqual({tag.name for tag in person.clinical_interests.all()}, {"Geriatrics", "Palliative care"})
-        self.assertIn(person, self.tree.faculty_index.get_faculty())
+        self.assertIn(person, self.tree.faculty_index.scope(FacultyPage.objects.all()))
 
     def test_is_previewable(self):
         self.assert_previewable(self.tree.director, self.tree.director.roles)
