@@ -109,6 +109,9 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+    # The query parameters this page type reads (a page number, filters): the page cache keeps a copy per value
+    # of these and answers any other parameter from the page's canonical copy (core.page_cache).
+    cache_query_parameters = ()
 
     class Meta:
         abstract = True

@@ -17,6 +17,7 @@ from taggit.models import Tag
 
 from core.images import specs_for
 from core.models import CustomImage, live_public
+from core.page_cache import note_query
 from core.pagination import Sections, group_by_section, page_links, page_number, paginate
 
 PEOPLE_PER_PAGE = 24
@@ -76,6 +77,7 @@ class Directory:
         self.groups = index.listed_groups()
         self.form = DirectoryFilterForm(request.GET, self.get_choices())
         self.filters = self.form.active()
+        note_query(request, **self.filters)  # the page cache stores only filters that hold a valid choice
 
     # -- what is in scope, before filtering ----------------------------------------------------------------
 
