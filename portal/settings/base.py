@@ -263,14 +263,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail: Reports > Sign-in attempts
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 500
 AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip_address"
 AXES_ENABLE_ADMIN = False  # no Django admin here; the Wagtail admin has the report
-# Reverse proxies in front of the app whose X-Forwarded-For is trusted (production: the load balancer).
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted to name the client (core/client_address.py).
+# 0 everywhere unless the deployment says so: with none, a client that reaches the app directly could choose its
+# own address for every throttle. `manage.py check --deploy` warns when requests disagree with the count.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# Reset emails per window, per network address and per account (accounts/throttle.py).
+# Reset requests per window, per network address and per address and account together (accounts/throttle.py):
+# nobody else's requests count against the owner's own.
 PASSWORD_RESET_LIMITS = {
     "address": {"requests": 5, "window": 60 * 60},
-    "account": {"requests": 3, "window": 60 * 60},
+    "address_and_account": {"requests": 3, "window": 60 * 60},
 }
 # Who may read the sign-in audit trail in the admin (besides superusers).
 LOGIN_AUDIT_GROUPS = ["Communications"]
