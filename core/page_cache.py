@@ -278,9 +278,9 @@ class PageCacheMiddleware:
             generation = current_generation(cache)
 
         response = self.get_response(request)
-        if request.method == "GET" and generation is not None and may_store(request, response):
-            if self.store(cache, request, response, query, found, looked_up, generation):
-                return response
+        storable = request.method == "GET" and generation is not None and may_store(request, response)
+        if storable and self.store(cache, request, response, query, found, looked_up, generation):
+            return response
         return self.mark_uncacheable(request, response)
 
     @staticmethod
