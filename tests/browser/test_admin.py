@@ -21,7 +21,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import PageViewRestriction
 
 from home.models import StandardPage
-
 from tests.browser.conftest import CHROMIUM
 
 if not CHROMIUM.exists():

@@ -50,7 +50,7 @@ def test_three_hundred_junk_requests_add_no_entry_and_no_memory(client, site_tre
         client.get(f"{directory}?interest={uuid.uuid4().hex}&site={uuid.uuid4().hex}")
 
     keys_after, memory_after = server.dbsize(), used_memory(server)
-    print(f"\nRedis after 300 junk requests: {keys_before} -> {keys_after} keys, {memory_before} -> {memory_after} bytes")
+    print(f"\nRedis, 300 junk requests: {keys_before} -> {keys_after} keys, {memory_before} -> {memory_after} bytes")
     assert keys_after == keys_before
     assert memory_after - memory_before < 64 * 1024  # allocator noise, not pages
 
