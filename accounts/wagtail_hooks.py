@@ -73,23 +73,24 @@ def register_two_factor_log_actions(actions):
 PERSONAL_RESTRICTIONS = (BaseViewRestriction.LOGIN, BaseViewRestriction.GROUPS)
 
 
-def second_step_before(restrictions, request):
-    """Send a session that has not finished signing in to its second step, if `restrictions` ask who it is.
+def second_step_before(request, restricted):
+    """Send a session that has not finished signing in to its second step, if what it opens asks who it is.
 
     TwoFactorMiddleware already made such a session anonymous on the public site, so Wagtail would send it to
     the sign-in form; the person has signed in with their password and owes only the second step.
+    `restricted()` gives the view restrictions; they are read only for such a session (no query for others).
     """
     step = pending_second_step(request)
-    if step and any(restriction.restriction_type in PERSONAL_RESTRICTIONS for restriction in restrictions):
+    if step and any(restriction.restriction_type in PERSONAL_RESTRICTIONS for restriction in restricted()):
         return redirect_to_step(step, request)
     return None
 
 
 @hooks.register("before_serve_page")  # runs before Wagtail's own privacy check (an on_serve_page hook)
 def second_step_before_restricted_page(page, request, serve_args, serve_kwargs):
-    return second_step_before(page.get_view_restrictions(), request)
+    return second_step_before(request, page.get_view_restrictions)
 
 
 @hooks.register("before_serve_document", order=-1)  # before Wagtail's collection privacy check
 def second_step_before_private_document(document, request):
-    return second_step_before(document.collection.get_view_restrictions(), request)
+    return second_step_before(request, document.collection.get_view_restrictions)
