@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
@@ -6,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self):
-        from django.conf import settings
-
+        # Imported here, not at the top: these modules import models, which exist only once the app registry is
+        # ready (an app's module is imported before its models are).
         from core import signals, tasks
         from core.exports import protect_wagtail_csv_exports
         from core.images import AVIF_SPEED, use_faster_avif_encoding

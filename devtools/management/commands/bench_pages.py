@@ -30,20 +30,21 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page, Site
 
+from core.factories import CustomImageFactory
 from people.directory import PEOPLE_PER_PAGE
+from people.factories import FacultyPageFactory, PersonIndexPageFactory
+from people.models import PersonIndexPage
 
 BENCH_SECRET_KEY = "bench-only-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
-def free_port(first=8200, last=8299):
-    for port in range(first, last + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {first}-{last}")
+def server_port():
+    """gunicorn's port: BENCH_PORT from the environment, else one the system says is free."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def percentile(values, fraction):
@@ -68,7 +69,9 @@ class Command(BaseCommand):
             return
         self.host = site.hostname if site.hostname != "*" else "localhost"
         self.print_machine()
-        with override_settings(ALLOWED_HOSTS=[self.host, "localhost", "127.0.0.1"]):
+        # DEBUG off whatever the settings say: debug rendering (template debug info, the query log) is slower
+        # than what visitors get, and the figures should be theirs.
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=[self.host, "localhost", "127.0.0.1"]):
             if not skip_http:
                 self.bench_http(site, seconds)
             with override_settings(PAGE_CACHE_ENABLED=False):
@@ -86,7 +89,8 @@ class Command(BaseCommand):
             cpu = match.group(1) if match else ""
         self.stdout.write(
             f"Machine: {os.cpu_count()} cores {cpu}, Python {platform.python_version()}, "
-            f"database {connection.vendor}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+            f"database {connection.vendor}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+            "DEBUG off"
         )
 
     # -- 1. requests/s through gunicorn -----------------------------------------------------
@@ -138,7 +142,7 @@ class Command(BaseCommand):
     @contextmanager
     def gunicorn(self):
         static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
-        port = free_port()
+        port = server_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -246,9 +250,6 @@ class Command(BaseCommand):
             shutil.rmtree(media, ignore_errors=True)
 
     def build_directory(self, site):
-        from people.factories import PersonIndexPageFactory
-        from people.models import PersonIndexPage
-
         return PersonIndexPageFactory(
             parent=site.root_page,
             title="Bench directory",
@@ -257,9 +258,6 @@ class Command(BaseCommand):
         )
 
     def add_faculty(self, directory, count):
-        from core.factories import CustomImageFactory
-        from people.factories import FacultyPageFactory
-
         start = directory.get_children().count()
         for number in range(start, start + count):
             FacultyPageFactory(
