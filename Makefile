@@ -38,9 +38,11 @@ run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the 
 worker: migrate  ## run the task worker alone (imports, renditions of new photos, Wagtail's own tasks)
 	$(PY) manage.py db_worker
 
-bench: demo  ## print requests/s through gunicorn (cached page vs static file), render time and queries per page type, directory with 10 vs 1,000 faculty
+# The benchmark builds faculty with the test factories (factory_boy), so it needs the dev packages. It renders with
+# DEBUG off, as visitors get the site; BENCH_PORT picks gunicorn's port (default: any free one).
+bench: $(VENV)/.dev demo  ## print requests/s through gunicorn (cached page vs static file), render time and queries per page type, directory with 10 vs 1,000 faculty
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the requests/s figures will be skipped"
-	$(PY) manage.py bench_pages
+	DEBUG=off $(PY) manage.py bench_pages
 
 # A throwaway demo database, so the pictures show the demo whatever the local one holds.
 SHOTS_DB := sqlite:///$(CURDIR)/.screenshots.sqlite3
@@ -55,10 +57,11 @@ screenshots: $(VENV)/.dev  ## photograph every page type and state at 360 and 12
 test: $(VENV)/.dev  ## install test dependencies and run the test suite
 	$(VENV)/bin/pytest --create-db
 
-lint: $(VENV)/.dev  ## ruff check, ruff format --check, djhtml --check
+lint: $(VENV)/.dev  ## ruff check, ruff format --check, djhtml --check, the import contracts (lint-imports, pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml --check
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev  ## apply ruff and djhtml formatting
 	$(VENV)/bin/ruff check --fix .
