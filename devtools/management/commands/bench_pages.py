@@ -179,7 +179,11 @@ class Command(BaseCommand):
             yield base
         finally:
             process.terminate()
-            process.wait(30)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:  # a loaded machine: never leave a server behind
+                process.kill()
+                process.wait()
             shutil.rmtree(static_root, ignore_errors=True)
 
     # -- 2. uncached render time and queries per page type ------------------------------------
