@@ -1,5 +1,7 @@
 """Build (or refresh) the demo site: `python manage.py load_demo`.
 
+Reads the demo's content from demo/content/*.yaml (see demo/data.py).
+
 Idempotent: pages are found by slug under their parent and images by title, and
 what already exists is left as it is, so running it again changes nothing and
 duplicates nothing. Pass --refresh to bring existing demo pages back in line with
@@ -13,24 +15,23 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
-from home.demo import content
-from home.demo.builder import (
-    ImageLoader,
-    PageBuilder,
-    Refs,
-    Report,
+from demo.data import load_content
+from demo.images import ImageLoader
+from demo.site import (
     ensure_contact_settings,
     ensure_demo_users,
     ensure_editorial_demo,
     ensure_site,
     remove_welcome_page,
 )
+from demo.tree import Refs, TreeBuilder
+from editorial.roles import assign_review_workflow
 from home.models import HomePage
 from people.models import FacultyPage, ResidentPage, latest_graduated_class
 
 
 class Command(BaseCommand):
-    help = "Build the demo site from the Primary Care Track seed. Safe to run again: it changes nothing that exists."
+    help = "Build the demo site from the data in demo/content/. Safe to run again: it changes nothing that exists."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -41,50 +42,47 @@ class Command(BaseCommand):
 
     def handle(self, *args, refresh=False, **options):
         started = time.monotonic()
-        report = Report()
-        images = ImageLoader(report, refresh=refresh)
+        content = load_content()
+        notes = []
+        images = ImageLoader(refresh=refresh)
         try:
             with transaction.atomic():
                 users = ensure_demo_users()
-                refs = Refs()
-                for spec in content.image_specs():
-                    refs.images[spec.key] = images.ensure(spec)
-
+                refs = Refs(images={spec.key: images.ensure(spec) for spec in content.images})
                 home = HomePage.objects.first()
                 if home is not None:
                     refs.pages["home"] = home.specific
-                remove_welcome_page(report)
+                remove_welcome_page(notes)
 
-                PageBuilder(refs, report, refresh=refresh).build(content.page_specs())
-                ensure_site(refs.page("home"), content.SITE_NAME, report)
-                ensure_contact_settings(content.CONTACT_SETTINGS, report, refresh=refresh)
-                users += ensure_editorial_demo(
-                    refs.page("people"), refs.page(f"person:{content.person_key(content.DEMO_FACULTY_EDITOR)}")
-                )
+                tree = TreeBuilder(refs, refresh=refresh)
+                tree.build(content.nodes)
+                ensure_site(refs.page("home"), content.site["site_name"], notes)
+                ensure_contact_settings(content.site["contact_settings"], notes, refresh=refresh)
+                users += ensure_editorial_demo(content.site["users"], refs)
+                assign_review_workflow(refs.page(content.site["review_workflow_on"]))
         except BaseException:
             images.remove_written_files()  # the database rolled back; don't leave its files behind
             raise
 
-        self._summarise(report, users, time.monotonic() - started)
+        self._summarise(notes, tree.report, images, users, time.monotonic() - started)
 
-    def _summarise(self, report, users, seconds):
+    def _summarise(self, notes, report, images, users, seconds):
         write = self.stdout.write
-        for note in report.notes:
+        for note in notes:
             write(f"  {note}")
         write(
-            f"Pages: {len(report.pages_created)} created, {len(report.pages_updated)} updated, "
-            f"{len(report.pages_unchanged)} unchanged."
+            f"Pages: {len(report.created)} created, {len(report.updated)} updated, {len(report.unchanged)} unchanged."
         )
-        if report.pages_updated:
-            write(f"  Updated: {', '.join(page.title for page in report.pages_updated)}.")
+        if report.updated:
+            write(f"  Updated: {', '.join(page.title for page in report.updated)}.")
         cutoff = latest_graduated_class()
         residents = ResidentPage.objects.all()
         write(
             f"People: {FacultyPage.objects.count()} faculty, {residents.filter(graduation_year__gt=cutoff).count()} "
             f"current residents, {residents.filter(graduation_year__lte=cutoff).count()} graduates."
         )
-        repaired = f", {report.images_repaired} redrawn" if report.images_repaired else ""
-        write(f"Images: {report.images_created} created, {report.images_reused} reused{repaired}.")
+        repaired = f", {images.images_repaired} redrawn" if images.images_repaired else ""
+        write(f"Images: {images.images_created} created, {images.images_reused} reused{repaired}.")
         write(f"Done in {seconds:.1f} s.")
         admin_url = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('wagtailadmin_home')}"
         for user in users:

@@ -24,10 +24,10 @@ SEED_NAME = "primary-care-track.txt"
 def seed_path():
     """The seed: the repository's copy if the loader keeps one, else the shared brief beside the repository."""
     base = Path(settings.BASE_DIR)
-    for candidate in (base / "home" / "demo" / "seed" / SEED_NAME, base.parent / "shared" / "seed" / SEED_NAME):
+    for candidate in (base / "demo" / "seed" / SEED_NAME, base.parent / "shared" / "seed" / SEED_NAME):
         if candidate.exists():
             return candidate
-    pytest.fail(f"The seed {SEED_NAME} is neither in home/demo/seed/ nor in ../shared/seed/.")
+    pytest.fail(f"The seed {SEED_NAME} is neither in demo/seed/ nor in ../shared/seed/.")
 
 
 def seed_sentences():
