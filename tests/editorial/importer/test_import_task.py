@@ -13,11 +13,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from editorial.importer.tasks import import_people_task, pack, progress_key, read_progress
 from editorial.roles import COMMUNICATIONS_GROUP
-from people.import_tasks import import_people_task, pack, progress_key, read_progress
 from people.models import FacultyPage
-from tests.people import test_import
-from tests.people.test_import import counts, csv_file, good_people, imported, make_user, upload
+from tests.editorial.importer import test_import
+from tests.editorial.importer.test_import import counts, csv_file, good_people, imported, make_user, upload
 from tests.utils import visible_text
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -96,7 +96,7 @@ def test_confirm_enqueues_the_import_and_the_worker_runs_it(comms, tree, databas
 
 def test_progress_is_reported_while_rows_are_saved(tree, database_tasks, monkeypatch):
     seen = []
-    monkeypatch.setattr("people.import_tasks.PROGRESS_EVERY_SECONDS", 0)
+    monkeypatch.setattr("editorial.importer.tasks.PROGRESS_EVERY_SECONDS", 0)
 
     from django.core.cache import caches
 
@@ -154,7 +154,7 @@ def test_an_unexpected_error_in_the_worker_writes_nothing(comms, tree, database_
 
     response = confirm(comms, tree, good_people())
     before = counts()
-    monkeypatch.setattr("people.importing._set_values", explode)
+    monkeypatch.setattr("editorial.importer.writing._set_values", explode)
     run_worker()
     page = comms.get(response.url)
     assert "The import stopped with an unexpected error: nothing has been imported" in visible_text(

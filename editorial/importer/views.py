@@ -3,7 +3,7 @@
 The uploaded bytes are kept between the preview and the confirmation in the
 user's (database-backed) session, compressed, so any app server can handle the
 confirmation and nothing with people's details is written to public media
-storage. Confirming hands the file to the task worker (people.import_tasks):
+storage. Confirming hands the file to the task worker (editorial.importer.tasks):
 a large import takes minutes, longer than any web request may. The status page
 shows its progress, then its outcome. The task re-reads and re-validates the
 file inside the import's transaction, so it acts on the database as it is then,
@@ -26,20 +26,15 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.admin_utils import forbidden
-from people.import_tasks import import_people_task, pack, read_progress, unpack
-from people.importing import (
-    COLUMNS,
-    MAX_FILE_SIZE,
-    MAX_ROWS,
-    ImportFileError,
-    default_parent,
-    run_import,
-)
+from editorial.importer.planning import default_parent
+from editorial.importer.schema import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, ImportFileError
+from editorial.importer.service import run_import
+from editorial.importer.tasks import import_people_task, pack, read_progress, unpack
 from people.models import PersonIndexPage, ResidentPage
 
 PERMISSION = "people.import_people"
 SESSION_KEY = "people_import"
-EXAMPLE_FILE = Path(__file__).resolve().parent / "import_example" / "people.csv"
+EXAMPLE_FILE = Path(__file__).resolve().parent / "example" / "people.csv"
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -108,13 +103,13 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             outcomes=ResidentPage.Outcome.choices,
             example_url=reverse("people_import_example"),
         )
-        self.template_name = "people/admin/import_form.html"
+        self.template_name = "editorial/importer/form.html"
         return self.render_to_response(context)
 
     def render_preview(self, plan, filename, token=None):
         self.page_subtitle = f"Preview of {filename}"
         context = self.get_context_data(plan=plan, filename=filename, token=token, upload_url=reverse("people_import"))
-        self.template_name = "people/admin/import_preview.html"
+        self.template_name = "editorial/importer/preview.html"
         return self.render_to_response(context)
 
     def render_status(self, result):
@@ -130,7 +125,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             status_url="" if result.is_finished else reverse("people_import_status", args=[result.id]),
             upload_url=reverse("people_import"),
         )
-        self.template_name = "people/admin/import_status.html"
+        self.template_name = "editorial/importer/status.html"
         return self.render_to_response(context)
 
 

@@ -15,9 +15,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import Page, Revision
 
+from editorial.importer.schema import PUBLISH, UNCHANGED, UPDATE, ImportFileError
+from editorial.importer.service import run_import
 from editorial.roles import COMMUNICATIONS_GROUP, FACULTY_GROUP, assign_review_workflow
 from people.factories import FacultyPageFactory, PersonIndexPageFactory
-from people.importing import PUBLISH, UNCHANGED, UPDATE, ImportFileError, run_import
 from people.models import FacultyPage, PersonIndexPage, ResidentPage
 from programs.factories import ClinicSitePageFactory
 from tests.utils import is_refused, visible_text
@@ -205,7 +206,9 @@ def test_the_example_file_imports_into_the_demo_sites(tree):
         "Tern Avenue Street Medicine Program",
     ]:
         ClinicSitePageFactory(parent=tree.sites_index, title=title, programs=[tree.track])
-    example = os.path.join(os.path.dirname(__file__), "..", "..", "people", "import_example", "people.csv")
+    example = os.path.join(
+        os.path.dirname(__file__), "..", "..", "..", "editorial", "importer", "example", "people.csv"
+    )
     with open(example, "rb") as handle:
         plan = run_import(handle.read(), "people.csv")
     assert plan.errors == []

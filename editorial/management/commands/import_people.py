@@ -1,6 +1,6 @@
 """`python manage.py import_people FILE [--dry-run] [--draft] [--parent SLUG]`: import people from a spreadsheet.
 
-See people/import_example/README.md for the columns. Every row is validated
+See editorial/importer/example/README.md for the columns. Every row is validated
 first; if any row has an error, the errors are printed and nothing is written.
 """
 
@@ -8,7 +8,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from people.importing import CREATE, MAX_FILE_SIZE, UPDATE, ImportFileError, run_import
+from editorial.importer.schema import CREATE, MAX_FILE_SIZE, UPDATE, ImportFileError
+from editorial.importer.service import run_import
 from people.models import PersonIndexPage
 
 

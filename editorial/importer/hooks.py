@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from wagtail import hooks
 
 from core.admin_utils import PermissionMenuItem
-from people import import_views
+from editorial.importer import views as import_views
 
 
 @hooks.register("register_admin_urls")

@@ -2,7 +2,7 @@
 
 A 2,000-row import takes about two minutes, far past an app server's request timeout, so the
 admin's Confirm step enqueues `import_people_task` and shows its progress; the task worker
-(`manage.py db_worker`) runs it. The import itself is unchanged (`people.importing.run_import`):
+(`manage.py db_worker`) runs it. The import itself is unchanged (`editorial.importer.service.run_import`):
 one transaction, every row or nothing.
 
 Progress is written to the "shared" cache (Redis in production, local disk otherwise), not to the
@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django_tasks import task
 
-from people.importing import ImportFileError, run_import
+from editorial.importer.schema import ImportFileError
+from editorial.importer.service import run_import
 from people.models import PersonIndexPage
 
 PROGRESS_CACHE = "shared"
