@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ["portal", "devtools", "editorial", "accounts", "home", "people", "programs", "core"]
+PACKAGES = ["portal", "devtools", "demo", "editorial", "accounts", "home", "people", "programs", "core"]
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_domain_app_importing_editorial_fails_naming_the_contracts(tree):
     add_import(tree, "people/directory.py", "import editorial.models")
     returncode, output = lint_imports(tree)
     assert returncode == 1, output
-    assert "No domain app imports editorial, accounts or devtools BROKEN" in output
+    assert "No domain app imports editorial, accounts, demo or devtools BROKEN" in output
     assert "people.directory -> editorial.models" in output
 
 

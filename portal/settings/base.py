@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "people",
     "editorial",
     "accounts",
+    "demo",
     "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
