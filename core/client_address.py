@@ -17,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Warning
 
 logger = logging.getLogger("portal.security")
 
@@ -80,9 +80,9 @@ def note_forwarding(proxies, forwarded):
         logger.warning(MISMATCH_HINTS[mismatch].format(count=proxies))
 
 
-@register(Tags.security, deploy=True)
 def check_trusted_proxy_count(app_configs=None, **kwargs):
-    """`manage.py check --deploy`: TRUSTED_PROXY_COUNT against what the running app servers have seen."""
+    """`manage.py check --deploy` (registered by CoreConfig): TRUSTED_PROXY_COUNT against what the running app
+    servers have seen."""
     proxies = settings.TRUSTED_PROXY_COUNT
     seen = caches[settings.SECURITY_CACHE_ALIAS].get_many([_note_key(proxies, kind) for kind in MISMATCH_HINTS])
     return [
