@@ -47,6 +47,15 @@ GENERATION_KEY = "page-cache:generation"
 STATUS_HEADER = "X-Page-Cache"
 # Set by core.wagtail_hooks on requests that Wagtail's page view serves: only those are stored.
 PAGE_REQUEST_FLAG = "_portal_page_request"
+# The generation a missed request read before rendering (core.generation_memo works under the same one).
+GENERATION_REQUEST_ATTR = "_page_cache_generation"
+# One render per page when many ask at once: the first miss takes a short lock on the page's key and renders;
+# the others wait for what it stores (polling) rather than render the same page again. A render that takes
+# longer than the lock, or a response that may not be stored, lets the waiters render for themselves.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 5
+RENDER_POLL_SECONDS = 0.02
+RENDERING, NOT_STORED = "rendering", "not stored"  # the lock's states, with the generation they are for
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
 
@@ -194,7 +203,46 @@ class PageCacheMiddleware:
             return _thaw(entry, request)
         if generation is None:
             generation = current_generation(cache)
+            if generation is None:  # the cache is unreachable: render, store nothing
+                return self.mark_uncacheable(request, self.get_response(request))
+        setattr(request, GENERATION_REQUEST_ATTR, generation)
 
+        if request.method != "GET":
+            return self.render(request, cache, key, generation)
+        lock = key + ":rendering"
+        owner = cache.add(lock, (generation, RENDERING), timeout=RENDER_LOCK_SECONDS)
+        if not owner:
+            entry = self.wait_for_render(cache, key, lock, generation)
+            if entry is not None:
+                return _thaw(entry, request)
+        try:
+            response = self.render(request, cache, key, generation)
+        except BaseException:
+            if owner:
+                cache.delete(lock)
+            raise
+        if owner:
+            if response.get(STATUS_HEADER) == "miss":
+                cache.delete(lock)
+            else:  # not storable (a 404, a page that sets a cookie): nobody need wait for it
+                cache.set(lock, (generation, NOT_STORED), timeout=RENDER_LOCK_SECONDS)
+        return response
+
+    @staticmethod
+    def wait_for_render(cache, key, lock, generation):
+        """While another request renders this page under this generation, wait for what it stores (or None)."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            found = cache.get_many([key, lock])
+            entry = found.get(key)
+            if entry is not None and entry[0] == generation:
+                return entry
+            if found.get(lock) != (generation, RENDERING):
+                return None  # it stored nothing, or gave up, or the cache is down: render here
+            time.sleep(RENDER_POLL_SECONDS)
+        return None
+
+    def render(self, request, cache, key, generation):
         response = self.get_response(request)
         if request.method == "GET" and generation is not None and may_store(request, response):
             patch_cache_control(
