@@ -5,6 +5,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 from wagtail.models import Collection
 
+from core.images import MADE_AHEAD, filters_of
 from core.models import ContactSettings, CustomImage, SocialLink
 
 # A small palette so generated images differ from one another without being random.
@@ -28,6 +29,13 @@ class CustomImageFactory(wagtail_factories.ImageFactory):
         color=factory.Sequence(lambda n: IMAGE_COLOURS[n % len(IMAGE_COLOURS)]),
         filename=factory.Sequence(lambda n: f"test-image-{n}.png"),
     )
+
+    @factory.post_generation
+    def renditions(image, create, extracted, **kwargs):
+        """The listing renditions, as the upload or the worker leaves them (core.tasks): pages never make those.
+        `renditions=False` gives an image the worker has not got to yet."""
+        if create and extracted is not False:
+            image.get_renditions(*(each for name in MADE_AHEAD for each in filters_of(name)))
 
 
 class SocialLinkFactory(DjangoModelFactory):
