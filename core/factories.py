@@ -17,6 +17,7 @@ class CustomImageFactory(wagtail_factories.ImageFactory):
 
     class Meta:
         model = CustomImage
+        skip_postgeneration_save = True  # making renditions changes nothing on the image
 
     # wagtail_factories would add a new root collection per image; use the real root instead.
     collection = factory.LazyFunction(Collection.get_first_root_node)
