@@ -49,6 +49,7 @@ screenshots: $(VENV)/.dev  ## photograph every page type and state at 360 and 12
 	rm -f .screenshots.sqlite3
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py load_demo >/dev/null
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py db_worker --batch --no-reload --no-startup-delay -v0
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py screenshots
 	rm -f .screenshots.sqlite3
 
