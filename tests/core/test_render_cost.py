@@ -3,16 +3,21 @@ rendition made in a visitor's request."""
 
 import threading
 import time
+from io import BytesIO
 from unittest import mock
 
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks import default_task_backend
+from PIL import Image
 
 from core.factories import CustomImageFactory
-from core.models import CustomRendition
+from core.models import CustomImage, CustomRendition
 from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
 from people.factories import FacultyPageFactory
 from tests.utils import SiteTestCase, visible_text
@@ -147,3 +152,42 @@ class NoRenditionInTheRequestTests(SiteTestCase):
         self.assertEqual(CustomRendition.objects.filter(image=photo).count(), 1)
         self.assertIn(f'src="{made.url}"', html)
         self.assertNotIn("format-avif", html)  # no AVIF exists yet, so no AVIF source
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queues, never runs
+
+
+def png(width=300, height=400):
+    data = BytesIO()
+    Image.new("RGB", (width, height), "#2f5d8a").save(data, "PNG")
+    return data.getvalue()
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+class RenditionsMadeAheadTests(SiteTestCase):
+    def test_an_upload_in_the_admin_gets_its_listing_renditions_in_the_uploaders_request(self):
+        self.client.force_login(self.login())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("wagtailimages:add"),
+                {
+                    "title": "Portrait of the director",
+                    "alt_text": "The director smiling in a clinic corridor",
+                    "file": SimpleUploadedFile("director.png", png(), content_type="image/png"),
+                    "collection": "1",
+                },
+            )
+        self.assertEqual(response.status_code, 302)
+        image = CustomImage.objects.get(title="Portrait of the director")
+        specs = set(image.renditions.values_list("filter_spec", flat=True))
+        self.assertIn("fill-200x250-c100|format-avif", specs)  # a portrait
+        self.assertIn("fill-360x202|format-jpeg", specs)  # a card
+        self.assertEqual(len(specs), 18)  # portrait and card sets: three widths in three formats each
+
+    def test_an_image_saved_outside_a_request_leaves_them_to_the_worker(self):
+        default_task_backend.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            image = CustomImageFactory(renditions=False)  # as an import or a script saves one
+        self.assertEqual(image.renditions.count(), 0)
+        queued = [result.args for result in default_task_backend.results if result.task.name == "generate_renditions"]
+        self.assertEqual(queued, [[image.pk]])  # for the worker (Wagtail queues its search indexing beside it)
