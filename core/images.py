@@ -86,6 +86,16 @@ def existing_renditions(image, name):
     format is left out of the <picture>'s sources.
     """
     found = image.find_existing_renditions(*filters_of(name))
+    # What Wagtail's get_renditions does after its lookup: keep what came from the database in the rendition cache,
+    # so that a page that does not prefetch (search results) finds them there next time.
+    rendition_model = image.get_rendition_model()
+    additions = {
+        rendition_model.construct_cache_key(image, each.get_cache_key(image), each.spec): rendition
+        for each, rendition in found.items()
+        if not getattr(rendition, "_from_cache", False)
+    }
+    if additions:
+        rendition_model.cache_backend.set_many(additions)
     return {each.spec: found[each] for each in filters_of(name) if each in found}
 
 
