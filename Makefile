@@ -38,8 +38,10 @@ run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the 
 worker: migrate  ## run the task worker alone (imports, renditions of new photos, Wagtail's own tasks)
 	$(PY) manage.py db_worker
 
-bench: demo  ## print requests/s through gunicorn (cached page vs static file), render time and queries per page type, directory with 10 vs 1,000 faculty
+bench: demo  ## print uncached CPU ms and queries per page type, the directory vs a standard page, cached page vs static file req/s, re-warm time after a publish, first view after a 1,000-person import
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the requests/s figures will be skipped"
+	@# The demo photos' listing renditions, as the task worker makes them for every new image (pages never do).
+	$(PY) manage.py db_worker --batch --no-reload --no-startup-delay -v0
 	$(PY) manage.py bench_pages
 
 # A throwaway demo database, so the pictures show the demo whatever the local one holds.
