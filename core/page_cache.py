@@ -64,6 +64,16 @@ QUERY_PARAMETERS_ATTRIBUTE = "_page_cache_query_parameters"
 # Filled while the page renders (note_query): the values of those parameters the page actually used.
 EFFECTIVE_QUERY_ATTRIBUTE = "_page_cache_effective_query"
 SLOT_KEY_PREFIX = "page-cache:slot:"
+# The generation a missed request read before rendering (core.generation_memo works under the same one).
+GENERATION_REQUEST_ATTR = "_page_cache_generation"
+# One render per page when many ask at once: the first miss takes a short lock on the page's key and renders;
+# the others wait for what it stores (polling) rather than render the same page again. A render that takes
+# longer than the lock, or a response that may not be stored, lets the waiters render for themselves. One lock
+# per path (not per address), so junk parameters cannot add keys, and the lock lives only while it renders.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 5
+RENDER_POLL_SECONDS = 0.02
+RENDER_LOCK_PREFIX = "page-cache:rendering:"
 
 
 def page_cache():
@@ -112,6 +122,8 @@ def invalidate_now():
         logger.warning("The page cache could not be invalidated now; it will be when the cache answers again.")
         return False
     _pending_invalidation = False
+    # Imported here: core.tasks imports the models, and the models' settings memo (core.generation_memo) imports
+    # this module, so a top-level import would be a loop.
     from core.tasks import purge_frontend_cache
 
     extra = sorted(_extra_purge_urls)
@@ -276,12 +288,49 @@ class PageCacheMiddleware:
                 return _thaw(entry, request)
         else:
             generation = current_generation(cache)
+            if generation is None:  # the cache is unreachable: render, store nothing
+                return self.mark_uncacheable(request, self.get_response(request))
+        setattr(request, GENERATION_REQUEST_ATTR, generation)
 
-        response = self.get_response(request)
-        storable = request.method == "GET" and generation is not None and may_store(request, response)
-        if storable and self.store(cache, request, response, query, found, looked_up, generation):
-            return response
-        return self.mark_uncacheable(request, response)
+        def stored_copy(found):
+            return _fresh(found, keys, address, generation) or self.canonical_copy(
+                cache, request, query, found, canonical_keys, canonical, generation
+            )
+
+        def render():
+            response = self.get_response(request)
+            storable = request.method == "GET" and may_store(request, response)
+            if storable and self.store(cache, request, response, query, found, looked_up, generation):
+                return response
+            return self.mark_uncacheable(request, response)
+
+        if request.method != "GET":
+            return render()
+        lock = RENDER_LOCK_PREFIX + hashlib.sha256(canonical.encode()).hexdigest()
+        owner = cache.add(lock, generation, timeout=RENDER_LOCK_SECONDS)
+        if not owner:
+            entry = self.wait_for_render(cache, looked_up, lock, generation, stored_copy)
+            if entry is not None:
+                return _thaw(entry, request)
+        try:
+            return render()
+        finally:
+            if owner:
+                cache.delete(lock)
+
+    @staticmethod
+    def wait_for_render(cache, looked_up, lock, generation, stored_copy):
+        """While another request renders this page under this generation, wait for what it stores (or None)."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            found = cache.get_many([*looked_up, lock])
+            entry = stored_copy(found)
+            if entry is not None:
+                return entry
+            if found.get(lock) != generation:
+                return None  # it stored nothing, or gave up, or the cache is down: render here
+        return None
 
     @staticmethod
     def canonical_copy(cache, request, query, found, canonical_keys, canonical, generation):

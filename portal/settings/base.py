@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.tasks.UploadRenditionsMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
