@@ -47,4 +47,3 @@ def _picture(image, set_name, attrs):
         return "", 0
     picture = Picture(renditions, {"alt": image.default_alt_text, "decoding": "async", **attrs})
     return picture.__html__(), len(renditions)
-

@@ -42,6 +42,9 @@ EXPECTED_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Around the views only: marks an admin POST so an image uploaded there gets its listing renditions in that
+    # request (after the upload commits); it must not wrap the page cache or the sign-in lockout.
+    "core.tasks.UploadRenditionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
