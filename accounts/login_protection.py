@@ -25,6 +25,8 @@ from django.shortcuts import render
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.account import password_reset_enabled
 
+from core.throttle import client_address
+
 ACCOUNT_SCOPE = "account"
 NETWORK_SCOPE = "network"
 
@@ -59,17 +61,8 @@ class LoginLimitsHandler(AxesDatabaseHandler):
 
 
 def client_ip_address(request):
-    """The address of the client, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies.
-
-    Behind N reverse proxies (load balancer, TLS terminator) the client's address is the N-th from the right
-    of X-Forwarded-For; anything further left was written by the client and could be forged. With no proxy,
-    REMOTE_ADDR is the client.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as every throttle sees it (core.throttle.client_address; TRUSTED_PROXY_COUNT)."""
+    return client_address(request)
 
 
 def cooloff_minutes():
