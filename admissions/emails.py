@@ -15,15 +15,17 @@ CANCEL_SALT = "admissions.registration.cancel"
 
 
 def cancel_token(registration):
-    return signing.dumps(registration.pk, salt=CANCEL_SALT, compress=True)
+    """The signed part of a registration's link (to see or cancel it): the same in every email about it."""
+    return signing.Signer(salt=CANCEL_SALT).sign_object(registration.pk)
 
 
 def registration_from_token(token):
-    """The registration's id a cancel link names, or None for a link that was not made here."""
+    """The registration's id a link names, or None for a link that was not made here."""
     try:
-        return signing.loads(token, salt=CANCEL_SALT)
+        registration_id = signing.Signer(salt=CANCEL_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
+    return registration_id if isinstance(registration_id, int) else None
 
 
 def site_root(page):

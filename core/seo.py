@@ -16,6 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from wagtail.models import Site
 
+from core.images import RENDITION_SETS
+
 DESCRIPTION_LENGTH = 160
 DEFAULT_SOCIAL_IMAGE = ("img/social-default.png", 1200, 630)
 DEFAULT_SOCIAL_IMAGE_ALT = "Rows of weeks in which every fifth week is highlighted, as in a 4+1 residency schedule."
@@ -62,6 +64,17 @@ def page_node(page, request, schema_type, anchor, description="", **properties):
     url = page.get_full_url(request)
     node = {"@type": schema_type, "@id": f"{url}#{anchor}", "name": page.title}
     return compact({**node, "description": excerpt(description, 300), "url": url, **properties})
+
+
+def image_url(request, image, set_name):
+    """The absolute URL of `image`'s largest JPEG in the rendition set `set_name` (core/images.py), for JSON-LD:
+    search engines want an ordinary image format and at least 696 px where they can get it; the listings prefetch
+    these renditions, so no query is made."""
+    if image is None:
+        return ""
+    rendition_set = RENDITION_SETS[set_name]
+    spec = f"{rendition_set.sizes()[-1]}|format-jpeg"
+    return absolute(request, image.get_rendition(spec).url)
 
 
 def postal_address(address):

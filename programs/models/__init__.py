@@ -5,7 +5,7 @@
 from .apply import TIME_ZONES, ApplyPage, ApplyTimelineEvent, OpenHouse, default_time_zone
 from .clinics import ClinicSiteIndexPage, ClinicSitePage
 from .curriculum import CurriculumPage, CurriculumRotation
-from .program import ProgramChildMixin, ProgramPage, ProgramSalary, find_program
+from .program import ProgramChildMixin, ProgramContact, ProgramPage, ProgramSalary, find_program
 
 __all__ = [
     "TIME_ZONES",
@@ -17,6 +17,7 @@ __all__ = [
     "CurriculumRotation",
     "OpenHouse",
     "ProgramChildMixin",
+    "ProgramContact",
     "ProgramPage",
     "ProgramSalary",
     "default_time_zone",

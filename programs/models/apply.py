@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -283,13 +284,23 @@ class OpenHouse(Orderable):
         "registration link", blank=True, help_text="Where applicants register (and, for online events, get the link)."
     )
     description = models.CharField(max_length=300, blank=True, help_text="Optional: a sentence on what to expect.")
+    capacity = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text=(
+            "Seats for registering on this site: applicants register here, get a confirmation with a calendar file "
+            "and a reminder, and join a waitlist when it is full (see Applicants → Open-house sessions). "
+            "0: no registration on this site (use the registration link above instead). Removing an open house "
+            "deletes its registrations."
+        ),
+    )
 
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
         FieldRowPanel([FieldPanel("time_zone"), FieldPanel("format")]),
         FieldPanel("location"),
-        FieldPanel("registration_url"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_url")]),
         FieldPanel("description"),
     ]
 
