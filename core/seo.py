@@ -5,6 +5,7 @@ methods, see core.models.BasePage) and the site's contact settings, with fallbac
 unique title, a description, a canonical URL and a preview image.
 """
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -13,7 +14,6 @@ from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from wagtail.models import Site
 
 from core.images import RENDITION_SETS
@@ -26,10 +26,25 @@ DEFAULT_SOCIAL_IMAGE_ALT = "Rows of weeks in which every fifth week is highlight
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+# Where one block of rich text ends and the next begins: a space, so "goals.</p><p>She" reads "goals. She".
+_BLOCK_BOUNDARY = re.compile(r"</(p|li|h[1-6]|blockquote|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(value):
+    """The words of text or rich text: tags removed, blocks kept apart, entities (&lt;, &amp;) read as characters."""
+    text = strip_tags(_BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", str(value or "")))
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
 def excerpt(value, length=DESCRIPTION_LENGTH):
-    """Plain text from text or rich text, cut at a word boundary to about `length` characters."""
-    text = re.sub(r"\s+", " ", strip_tags(str(value or ""))).strip()
-    return Truncator(text).chars(length, truncate="…")
+    """Plain text from text or rich text, at most `length` characters, cut between words (never inside one)."""
+    text = plain_text(value)
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if text[length - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def json_ld(data):
@@ -75,6 +90,14 @@ def image_url(request, image, set_name):
     rendition_set = RENDITION_SETS[set_name]
     spec = f"{rendition_set.sizes()[-1]}|format-jpeg"
     return absolute(request, image.get_rendition(spec).url)
+
+
+def meta_image_url(request, page):
+    """The absolute URL of the picture that stands for `page` in link previews (its own, else the site's default)."""
+    image = page.get_meta_image() if hasattr(page, "get_meta_image") else None
+    if image is not None:
+        return image_url(request, image, "social")
+    return absolute(request, static(DEFAULT_SOCIAL_IMAGE[0]))
 
 
 def postal_address(address):

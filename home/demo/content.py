@@ -740,7 +740,8 @@ TIMELINE = [
     ),
 ]
 
-# Open houses for applicants (the registration links are placeholders on example.org).
+# Open houses for applicants: the later two take registrations on this site (a capacity); the first links out
+# (a placeholder on example.org).
 OPEN_HOUSES = [
     {
         "title": "Virtual open house: meet the residents",
@@ -751,6 +752,7 @@ OPEN_HOUSES = [
         "format": OpenHouse.Format.VIRTUAL,
         "location": "",
         "registration_url": "https://example.org/pct-open-house-august",
+        "capacity": 0,
         "description": "Residents from every class talk about continuity clinic, electives and life in Los Angeles.",
     },
     {
@@ -761,7 +763,8 @@ OPEN_HOUSES = [
         "time_zone": "America/Los_Angeles",
         "format": OpenHouse.Format.VIRTUAL,
         "location": "",
-        "registration_url": "https://example.org/pct-q-and-a-december",
+        "registration_url": "",
+        "capacity": 40,
         "description": "Dr. Okafor and Dr. Whitcombe answer questions about the 4+1 schedule and the match.",
     },
     {
@@ -772,7 +775,8 @@ OPEN_HOUSES = [
         "time_zone": "America/Los_Angeles",
         "format": OpenHouse.Format.IN_PERSON,
         "location": "Alder Park Community Health Center, 2150 Alder Park Way, Los Angeles",
-        "registration_url": "https://example.org/pct-clinic-tour-january",
+        "registration_url": "",
+        "capacity": 12,
         "description": "For invited interviewees: see a continuity clinic in action and have lunch with residents.",
     },
 ]
@@ -906,17 +910,9 @@ def track_fields(refs):
             paragraph(paragraphs(SEED_CONTACT)),
             call_to_action(refs, "How to apply", "apply"),
         ),
+        # What the stats band and the facts do not already say (they show the schedule, the weeks and the sites).
         "distinctive_features": [
             features(
-                (
-                    "Clinic every fifth week",
-                    "One-week blocks of continuity clinic every fifth week, for all three years of residency.",
-                ),
-                ("32 weeks of ambulatory rotations", "On top of continuity clinic, in areas from geriatrics to HIV."),
-                (
-                    "Your choice of continuity practice",
-                    "An FQHC, a hospital-owned practice, or a clinic for LGBTQIA+ patients and HIV primary care.",
-                ),
                 (
                     "A track of its own",
                     "Its own social events, monthly meetings and annual protected didactic weeks, "
@@ -927,6 +923,24 @@ def track_fields(refs):
                     "Experienced primary care physicians mentor you at your continuity clinic.",
                 ),
             )
+        ],
+        "contacts": [
+            {
+                "role": "director",
+                "name": "Maya Okafor, MD, MPH",
+                "job_title": "Director, Primary Care Track",
+                "photo": refs.image("portrait:maya-okafor"),
+                "email": "pct-director@example.org",
+                "phone": "",
+            },
+            {
+                "role": "coordinator",
+                "name": "Jordan Reyes",
+                "job_title": "Program Coordinator, Primary Care Track",
+                "photo": None,
+                "email": "pct-coordinator@example.org",
+                "phone": "(310) 555-0142",
+            },
         ],
         "positions_per_year": 7,
         "positions_are_approximate": True,

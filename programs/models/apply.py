@@ -139,24 +139,50 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         return calendar_response(request, self, [], [open_house], slugify(open_house.title) or "open-house")
 
     def get_structured_data(self, request):
-        """Each open house as a schema.org Event, so search engines can list it with its date and format."""
-        from core.seo import compact, excerpt, organization_id
+        """Each open house to come as a schema.org Event, with what Google's event results ask for: name, dates,
+        location (a PostalAddress in person, a VirtualLocation online, both for hybrid), attendance mode, status,
+        image, organizer and a free offer."""
+        from core.models import ContactSettings
+        from core.seo import absolute, compact, excerpt, meta_image_url, organization_id
 
         modes = {
             OpenHouse.Format.VIRTUAL: "OnlineEventAttendanceMode",
             OpenHouse.Format.IN_PERSON: "OfflineEventAttendanceMode",
             OpenHouse.Format.HYBRID: "MixedEventAttendanceMode",
         }
+        contact = ContactSettings.load(request_or_site=request)
+        organizer = {
+            "@type": "Hospital",
+            "@id": organization_id(request),
+            "name": contact.institution_name or contact.program_name,
+            "url": absolute(request, "/"),
+        }
+        image = meta_image_url(request, self)
         page_url = self.get_full_url(request)
         events = []
         for open_house in self.get_open_houses():
             if open_house.is_past:
                 continue  # search engines list what is still to come
             url = open_house.registration_url or page_url
-            if open_house.format == OpenHouse.Format.VIRTUAL:
-                location = {"@type": "VirtualLocation", "url": url}
-            else:
-                location = {"@type": "Place", "name": open_house.location, "address": open_house.location}
+            online = {"@type": "VirtualLocation", "url": url}
+            in_person = {
+                "@type": "Place",
+                "name": open_house.location.split(",")[0],
+                "address": compact(
+                    {
+                        "@type": "PostalAddress",
+                        "streetAddress": open_house.location,
+                        "addressLocality": contact.city,
+                        "addressRegion": contact.region,
+                        "addressCountry": "US",
+                    }
+                ),
+            }
+            location = {
+                OpenHouse.Format.VIRTUAL: online,
+                OpenHouse.Format.IN_PERSON: in_person,
+                OpenHouse.Format.HYBRID: [in_person, online],
+            }.get(open_house.format, online)
             event = {
                 "@type": "Event",
                 "name": open_house.title,
@@ -166,8 +192,16 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
                 "eventAttendanceMode": f"https://schema.org/{modes.get(open_house.format, modes['virtual'])}",
                 "eventStatus": "https://schema.org/EventScheduled",
                 "location": location,
-                "organizer": {"@id": organization_id(request)},
+                "image": [image],
+                "organizer": organizer,
                 "isAccessibleForFree": True,
+                "offers": {
+                    "@type": "Offer",
+                    "price": 0,
+                    "priceCurrency": "USD",
+                    "availability": "https://schema.org/InStock",
+                    "url": url,
+                },
                 "url": url,
             }
             events.append(compact(event))

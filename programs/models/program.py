@@ -136,8 +136,16 @@ class ProgramPage(BasePage):
         # Counted from the site pages themselves so the number never disagrees with them.
         return self.live_continuity_sites().count()
 
-    def get_facts(self):
-        """The track's facts as (label, value) pairs, leaving out the empty ones."""
+    # The facts the track page's stats band shows as headline numbers; its "At a glance" box leaves them out.
+    HEADLINE_FACTS = ("Residents per year", "Length", "Schedule", "Continuity clinic sites", "Ambulatory rotation weeks")
+
+    def get_facts(self, headline=True):
+        """The track's facts as (label, value) pairs, leaving out the empty ones (and the headline ones, which the
+        stats band shows, unless `headline`)."""
+        facts = self._all_facts()
+        return facts if headline else [(label, value) for label, value in facts if label not in self.HEADLINE_FACTS]
+
+    def _all_facts(self):
         facts = []
         if self.positions_per_year:
             prefix = "Approximately " if self.positions_are_approximate else ""
@@ -234,8 +242,8 @@ class ProgramPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["facts"] = self.get_facts()
         context["stats"] = self.get_stats()
+        context["facts"] = self.get_facts(headline=not context["stats"])
         context["sections"] = self.get_sections()
         context["contacts"] = self.get_contacts()
         context["apply_page"] = self.apply_page
