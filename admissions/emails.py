@@ -50,7 +50,9 @@ def build(template, context, to, reply_to=None):
     message = EmailMultiAlternatives(
         subject=subject.strip(), body=body.strip() + "\n", to=to, reply_to=reply_to or None
     )
-    message.attach_alternative(render_to_string(f"admissions/email/{template}.html", {**context, "subject": subject.strip()}), "text/html")
+    message.attach_alternative(
+        render_to_string(f"admissions/email/{template}.html", {**context, "subject": subject.strip()}), "text/html"
+    )
     return message
 
 

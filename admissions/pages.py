@@ -25,7 +25,12 @@ class ContactPage(ProgramChildMixin, BasePage):
     )
     body = StreamField(BodyStreamBlock(), blank=True, help_text="Anything more, shown under the form.")
 
-    content_panels = [*BasePage.content_panels, FieldPanel("introduction"), FieldPanel("form_heading"), FieldPanel("body")]
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("form_heading"),
+        FieldPanel("body"),
+    ]
     search_fields = [*BasePage.search_fields, index.SearchField("introduction"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "programs.ProgramPage"]

@@ -72,7 +72,9 @@ def fill_free_seats(open_house):
     free = open_house.capacity - seats_taken(open_house)
     if free <= 0:
         return []
-    waiting = list(open_house.registrations.filter(status=Registration.Status.WAITLISTED).order_by("registered_at", "pk")[:free])
+    waiting = list(
+        open_house.registrations.filter(status=Registration.Status.WAITLISTED).order_by("registered_at", "pk")[:free]
+    )
     now = timezone.now()
     Registration.objects.filter(pk__in=[r.pk for r in waiting]).update(
         status=Registration.Status.CONFIRMED, seat_given_at=now

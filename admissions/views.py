@@ -70,7 +70,9 @@ def ask(request):
 
 
 def question_thanks(request):
-    return TemplateResponse(request, "admissions/question_thanks.html", {"asked_on": _asked_on(request.GET.get("page"))})
+    return TemplateResponse(
+        request, "admissions/question_thanks.html", {"asked_on": _asked_on(request.GET.get("page"))}
+    )
 
 
 def _open_house_or_404(open_house_id):
@@ -114,7 +116,9 @@ def register(request, open_house_id):
         # Someone (perhaps not them) typed an address already registered: the answer says nothing about it, and
         # the details go to that address's owner.
         return TemplateResponse(request, "admissions/registration_received.html", context)
-    return HttpResponseRedirect(reverse("admissions:registration", args=[emails.cancel_token(registration)]), status=303)
+    return HttpResponseRedirect(
+        reverse("admissions:registration", args=[emails.cancel_token(registration)]), status=303
+    )
 
 
 @require_http_methods(["GET", "POST"])

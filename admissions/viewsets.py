@@ -58,7 +58,17 @@ class QuestionViewSet(SentByApplicantsMixin, ModelViewSet):
     list_filter = ["answered", "applicant_kind", "program"]
     search_fields = ["name", "email", "question", "note"]
     search_backend_name = None  # the database's own LIKE search: questions are not in the site's search index
-    list_export = ["received_at", "name", "email", "applicant_kind", "program", "question", "answered", "answered_at", "note"]
+    list_export = [
+        "received_at",
+        "name",
+        "email",
+        "applicant_kind",
+        "program",
+        "question",
+        "answered",
+        "answered_at",
+        "note",
+    ]
     export_filename = "applicant-questions"
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -90,11 +100,27 @@ class RegistrationViewSet(SentByApplicantsMixin, ModelViewSet):
     url_prefix = "applicants/registrations"
     index_view_class = RegistrationIndexView
     form_fields = ["name", "email", "medical_school"]  # correcting a typo; seats move only through cancelling
-    list_display = ["name", "email", "medical_school", "open_house", "status", Column("registered_at", label="Registered")]
+    list_display = [
+        "name",
+        "email",
+        "medical_school",
+        "open_house",
+        "status",
+        Column("registered_at", label="Registered"),
+    ]
     list_filter = ["open_house", "status"]
     search_fields = ["name", "email", "medical_school"]
     search_backend_name = None
-    list_export = ["open_house", "status", "name", "email", "medical_school", "registered_at", "seat_given_at", "cancelled_at"]
+    list_export = [
+        "open_house",
+        "status",
+        "name",
+        "email",
+        "medical_school",
+        "registered_at",
+        "seat_given_at",
+        "cancelled_at",
+    ]
     export_filename = "open-house-registrations"
     copy_view_enabled = False
     inspect_view_enabled = True

@@ -38,7 +38,11 @@ def plain_text(value):
 
 def excerpt(value, length=DESCRIPTION_LENGTH):
     """Plain text from text or rich text, at most `length` characters, cut between words (never inside one)."""
-    text = plain_text(value)
+    return shorten(plain_text(value), length)
+
+
+def shorten(text, length=DESCRIPTION_LENGTH):
+    """Plain `text` at most `length` characters long, cut between words (never inside one) with an ellipsis."""
     if len(text) <= length:
         return text
     cut = text[: length - 1]

@@ -333,7 +333,9 @@ def past_open_houses(today=None, apply_pages=None):
         return []
     published = {page.pk: page for page in apply_pages if _draft_of(page, drafts) is None}
     past = []
-    for open_house in OpenHouse.objects.filter(page_id__in=published, date__lt=today).only("pk", "page_id", "date", "title"):
+    for open_house in OpenHouse.objects.filter(page_id__in=published, date__lt=today).only(
+        "pk", "page_id", "date", "title"
+    ):
         open_house.page = published[open_house.page_id]
         past.append(open_house)
     for page in apply_pages:
@@ -344,7 +346,11 @@ def past_open_houses(today=None, apply_pages=None):
     findings = []
     for open_house in past:
         page = open_house.page
-        where = f"{tracks[page.pk]}: {page.get_admin_display_title()}" if tracks.get(page.pk) else page.get_admin_display_title()
+        where = (
+            f"{tracks[page.pk]}: {page.get_admin_display_title()}"
+            if tracks.get(page.pk)
+            else page.get_admin_display_title()
+        )
         detail = f"Was on {format_date(open_house.date, DATE_FORMAT)}"
         findings.append(
             Finding(Problem.PAST_OPEN_HOUSE, open_house, page, open_house.title, where, detail, edit_url(page))

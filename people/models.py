@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from core.models import BasePage, live_public, live_related
-from core.seo import compact, excerpt, image_url, organization_id, page_node, plain_text
+from core.seo import compact, image_url, organization_id, page_node, plain_text, shorten
 from programs.models import ProgramChildMixin, ProgramPage
 
 BIO_FEATURES = ["bold", "italic", "link"]
@@ -102,7 +102,7 @@ class PersonPage(BasePage):
         """An editor's search description as it is; else a sentence from the fields, then the start of the bio."""
         if self.search_description:
             return self.search_description
-        return excerpt(f"{self.describe()} {plain_text(self.bio)}")
+        return shorten(f"{self.describe()} {plain_text(self.bio)}".strip())
 
     def get_structured_data(self, request):
         """The profile as a schema.org ProfilePage whose main entity is the Person: job title, photo, affiliation

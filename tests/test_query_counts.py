@@ -19,7 +19,14 @@ from home.factories import StandardPageFactory
 from people.factories import FacultyPageFactory, PersonIndexPageFactory, ResidentPageFactory
 from people.models import ResidentPage
 from programs.factories import ClinicSitePageFactory, ProgramPageFactory
-from programs.models import ApplyTimelineEvent, ClinicSitePage, CurriculumRotation, OpenHouse, ProgramSalary
+from programs.models import (
+    ApplyTimelineEvent,
+    ClinicSitePage,
+    CurriculumRotation,
+    OpenHouse,
+    ProgramContact,
+    ProgramSalary,
+)
 from tests.utils import (
     CURRENT_CLASS_YEAR,
     GRADUATE_CLASS_YEAR,
@@ -125,8 +132,12 @@ class PageQueryCountTests(QueryCountTestCase):
                 ClinicSitePageFactory(parent=self.tree.sites_index, title=f"More clinic {n}", programs=[track])
             for n in range(5):
                 ProgramSalary.objects.create(page=track, year_label=f"PGY-{n + 4}", amount=80000 + n)
+            for n in range(4):
+                ProgramContact.objects.create(
+                    page=track, role="other", name=f"Contact {n}", photo=CustomImageFactory(), email=f"c{n}@example.org"
+                )
 
-        self.assert_constant_queries("ProgramPage: few vs many sections/sites/salaries", track.url, grow)
+        self.assert_constant_queries("ProgramPage: few vs many sections/sites/salaries/contacts", track.url, grow)
 
     def test_curriculum_with_3_and_30_rotations(self):
         curriculum = self.tree.curriculum

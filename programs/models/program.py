@@ -98,11 +98,14 @@ class ProgramPage(BasePage):
             ],
             heading="Facts at a glance",
             help_text="Shown on the track page and the apply page. Leave a fact empty to hide it.",
-        ),    InlinePanel(
+        ),
+        InlinePanel(
             "contacts",
             heading="Contacts",
             label="Contact",
-            help_text="The people applicants can write to: shown in the track's “Questions?” box and to search engines.",
+            help_text=(
+                "The people applicants can write to: shown in the track's “Questions?” box and to search engines."
+            ),
         ),
     ]
     search_fields = [
@@ -137,7 +140,13 @@ class ProgramPage(BasePage):
         return self.live_continuity_sites().count()
 
     # The facts the track page's stats band shows as headline numbers; its "At a glance" box leaves them out.
-    HEADLINE_FACTS = ("Residents per year", "Length", "Schedule", "Continuity clinic sites", "Ambulatory rotation weeks")
+    HEADLINE_FACTS = (
+        "Residents per year",
+        "Length",
+        "Schedule",
+        "Continuity clinic sites",
+        "Ambulatory rotation weeks",
+    )
 
     def get_facts(self, headline=True):
         """The track's facts as (label, value) pairs, leaving out the empty ones (and the headline ones, which the
@@ -228,7 +237,9 @@ class ProgramPage(BasePage):
             maximumEnrollment=None if self.positions_are_approximate else self.positions_per_year,
             **dates,
         )
-        people = [contact.get_structured_data(request, self, number) for number, contact in enumerate(self.get_contacts(), 1)]
+        people = [
+            contact.get_structured_data(request, self, number) for number, contact in enumerate(self.get_contacts(), 1)
+        ]
         return [program, *people]
 
     @cached_property

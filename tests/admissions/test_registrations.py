@@ -37,7 +37,13 @@ def future_open_house(apply_page, capacity=2, days_ahead=30, **fields):
 
 
 def register_data(client, name="Sam Okafor", email="sam@example.com", school="Example School of Medicine"):
-    return {"name": name, "email": email, "medical_school": school, "website": "", "challenge": solved_challenge(client)}
+    return {
+        "name": name,
+        "email": email,
+        "medical_school": school,
+        "website": "",
+        "challenge": solved_challenge(client),
+    }
 
 
 def test_registering_gives_a_seat_and_emails_the_event_as_an_ics_file(client, post, site_tree):
@@ -58,9 +64,12 @@ def test_registering_gives_a_seat_and_emails_the_event_as_an_ics_file(client, po
 
     (email,) = mail.outbox
     assert email.to == ["sam@example.com"]
-    assert email.subject == f"Your seat: Virtual open house: meet the residents, {open_house.date:%B} {open_house.date.day}"
+    assert (
+        email.subject
+        == f"Your seat: Virtual open house: meet the residents, {open_house.date:%B} {open_house.date.day}"
+    )
     assert cancel_url(registration) in email.body
-    (name, content, mimetype), = email.attachments
+    ((name, content, mimetype),) = email.attachments
     assert name == "virtual-open-house-meet-the-residents.ics"
     assert mimetype == "text/calendar"
     event = Calendar.from_ical(content).walk("VEVENT")[0]
@@ -76,15 +85,20 @@ def test_a_full_session_offers_the_waitlist_and_a_cancellation_moves_it_up(clien
     second, _ = seats.register(open_house.pk, "Second Person", "second@example.com", "School B")
     third, _ = seats.register(open_house.pk, "Third Person", "third@example.com", "School C")
     assert [first.status, second.status, third.status] == ["confirmed", "waitlisted", "waitlisted"]
-    assert "Every seat is taken. Join the waitlist" in client.get(
-        f"/applicants/open-houses/{open_house.pk}/register/"
-    ).content.decode()
+    assert (
+        "Every seat is taken. Join the waitlist"
+        in client.get(f"/applicants/open-houses/{open_house.pk}/register/").content.decode()
+    )
 
     manage_url = cancel_url(first).removeprefix("http://localhost")
     response = post(manage_url, {"action": "cancel"})
     assert response.status_code == 303
     statuses = dict(Registration.objects.values_list("email", "status"))
-    assert statuses == {"first@example.com": "cancelled", "second@example.com": "confirmed", "third@example.com": "waitlisted"}
+    assert statuses == {
+        "first@example.com": "cancelled",
+        "second@example.com": "confirmed",
+        "third@example.com": "waitlisted",
+    }
     subjects = sorted(email.subject.split(":")[0] for email in mail.outbox)
     assert subjects == ["A seat for you", "Cancelled"]
     seat_email = next(email for email in mail.outbox if email.to == ["second@example.com"])
@@ -136,8 +150,22 @@ def test_a_forged_or_unknown_cancel_link_is_not_found(client):
 def test_reminders_go_once_the_day_before_to_confirmed_registrations(site_tree):
     open_house = future_open_house(site_tree.apply, capacity=1, days_ahead=1)
     registered = timezone.now() - timedelta(days=10)
-    Registration.objects.create(open_house=open_house, name="A", email="a@example.com", medical_school="S", status="confirmed", registered_at=registered)
-    Registration.objects.create(open_house=open_house, name="B", email="b@example.com", medical_school="S", status="waitlisted", registered_at=registered)
+    Registration.objects.create(
+        open_house=open_house,
+        name="A",
+        email="a@example.com",
+        medical_school="S",
+        status="confirmed",
+        registered_at=registered,
+    )
+    Registration.objects.create(
+        open_house=open_house,
+        name="B",
+        email="b@example.com",
+        medical_school="S",
+        status="waitlisted",
+        registered_at=registered,
+    )
     the_day_before = open_house.starts_at - timedelta(hours=20)
     too_early = open_house.starts_at - timedelta(hours=30)
 
@@ -156,7 +184,12 @@ def test_registrations_older_than_the_retention_period_are_deleted(site_tree):
     now = timezone.now()
     for name, age in [("Old", 366), ("Recent", 10)]:
         Registration.objects.create(
-            open_house=open_house, name=name, email=f"{name}@example.com", medical_school="S", status="confirmed", registered_at=now - timedelta(days=age)
+            open_house=open_house,
+            name=name,
+            email=f"{name}@example.com",
+            medical_school="S",
+            status="confirmed",
+            registered_at=now - timedelta(days=age),
         )
     out = io.StringIO()
     call_command("prune_applicant_data", stdout=out)
@@ -193,7 +226,9 @@ def communications_client(client, db):
     return client
 
 
-def test_communications_see_each_session_email_everyone_and_cancel(communications_client, django_capture_on_commit_callbacks, site_tree):
+def test_communications_see_each_session_email_everyone_and_cancel(
+    communications_client, django_capture_on_commit_callbacks, site_tree
+):
     open_house = future_open_house(site_tree.apply, capacity=1)
     seated, _ = seats.register(open_house.pk, "Seated Person", "seated@example.com", "School A")
     seats.register(open_house.pk, "Waiting Person", "waiting@example.com", "School B")
@@ -220,6 +255,9 @@ def test_communications_see_each_session_email_everyone_and_cancel(communication
     with django_capture_on_commit_callbacks(execute=True):
         response = communications_client.post(f"/admin/applicants/registrations/{seated.pk}/cancel/")
     assert response.status_code == 302
-    assert dict(Registration.objects.values_list("name", "status")) == {"Seated Person": "cancelled", "Waiting Person": "confirmed"}
+    assert dict(Registration.objects.values_list("name", "status")) == {
+        "Seated Person": "cancelled",
+        "Waiting Person": "confirmed",
+    }
     assert sorted(email.to[0] for email in mail.outbox) == ["seated@example.com", "waiting@example.com"]
     assert communications_client.get("/admin/applicants/registrations/add/").status_code == 404

@@ -270,7 +270,12 @@ def test_a_past_open_house_in_a_waiting_draft_is_flagged_from_the_draft(tree):
     apply_page = tree.apply.specific
     apply_page.refresh_from_db()
     apply_page.open_houses = [
-        OpenHouse(title="Draft-only session that passed", date=TODAY - 3 * DAY, start_time=datetime.time(9), end_time=datetime.time(10))
+        OpenHouse(
+            title="Draft-only session that passed",
+            date=TODAY - 3 * DAY,
+            start_time=datetime.time(9),
+            end_time=datetime.time(10),
+        )
     ]
     apply_page.save_revision()
 

@@ -4,7 +4,9 @@ from admissions.altcha_assets import extract
 
 
 class Command(BaseCommand):
-    help = "Write the ALTCHA widget's stylesheet and workers to admissions/static/admissions/altcha/ (after an upgrade)."
+    help = (
+        "Write the ALTCHA widget's stylesheet and workers to admissions/static/admissions/altcha/ (after an upgrade)."
+    )
 
     def handle(self, *args, **options):
         for path in extract():
