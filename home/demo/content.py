@@ -12,6 +12,7 @@ from datetime import date, time
 
 from django.utils.text import slugify
 
+from admissions.models import ContactPage
 from home.demo.builder import ImageSpec, PageSpec
 from home.demo.portraits import (
     CARD_SIZE,
@@ -1175,6 +1176,17 @@ def resident_fields(person):
     return fields
 
 
+def contact_fields(refs):
+    return {
+        "introduction": (
+            "Questions about the Primary Care Track, applying or our open houses? Write to us: the program office "
+            "answers within a few working days."
+        ),
+        "form_heading": "Ask the Primary Care Track a question",
+        "listing_summary": "Write to the program office, or find its address, phone and email.",
+    }
+
+
 def wellness_fields(refs):
     return {
         "introduction": (
@@ -1291,6 +1303,7 @@ def page_specs():
         PageSpec("pct-faculty", PersonIndexPage, "pct", "faculty", "Faculty", faculty_index_fields),
         PageSpec("pct-residents", PersonIndexPage, "pct", "residents", SEED_RESIDENTS_TITLE, residents_index_fields),
         PageSpec("apply", ApplyPage, "pct", "how-to-apply", "How to Apply", apply_fields),
+        PageSpec("pct-contact", ContactPage, "pct", "contact", "Contact the Primary Care Track", contact_fields),
         PageSpec("people", PersonIndexPage, "home", "people", "People", people_index_fields),
     ]
     for person in FACULTY:
