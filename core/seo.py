@@ -246,7 +246,8 @@ def page_meta(context):
     return PageMeta(
         title=title,
         heading=heading,
-        description=excerpt(description),
+        # Plain text already (get_meta_description's contract): shortened, not stripped of what looks like a tag.
+        description=shorten(" ".join(description.split())),
         canonical=canonical or "",
         noindex=noindex,
         image=image,

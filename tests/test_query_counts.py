@@ -124,6 +124,7 @@ class PageQueryCountTests(QueryCountTestCase):
 
     def test_program_page_with_few_and_many_sections_sites_and_salaries(self):
         track = self.tree.track
+        ProgramContact.objects.create(page=track, role="director", name="Director", photo=CustomImageFactory())
 
         def grow():
             for n in range(6):
@@ -132,7 +133,7 @@ class PageQueryCountTests(QueryCountTestCase):
                 ClinicSitePageFactory(parent=self.tree.sites_index, title=f"More clinic {n}", programs=[track])
             for n in range(5):
                 ProgramSalary.objects.create(page=track, year_label=f"PGY-{n + 4}", amount=80000 + n)
-            for n in range(4):
+            for n in range(5):
                 ProgramContact.objects.create(
                     page=track, role="other", name=f"Contact {n}", photo=CustomImageFactory(), email=f"c{n}@example.org"
                 )

@@ -159,6 +159,7 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         }
         image = meta_image_url(request, self)
         page_url = self.get_full_url(request)
+        program_name = self.program.title if self.program else contact.program_name
         events = []
         for open_house in self.get_open_houses():
             if open_house.is_past:
@@ -186,7 +187,8 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
             event = {
                 "@type": "Event",
                 "name": open_house.title,
-                "description": excerpt(open_house.description, 300),
+                "description": excerpt(open_house.description, 300)
+                or f"{open_house.get_format_display()} open house for applicants to the {program_name}.",
                 "startDate": open_house.starts_at.isoformat(),
                 "endDate": open_house.ends_at.isoformat(),
                 "eventAttendanceMode": f"https://schema.org/{modes.get(open_house.format, modes['virtual'])}",

@@ -237,9 +237,8 @@ class ProgramPage(BasePage):
             maximumEnrollment=None if self.positions_are_approximate else self.positions_per_year,
             **dates,
         )
-        people = [
-            contact.get_structured_data(request, self, number) for number, contact in enumerate(self.get_contacts(), 1)
-        ]
+        contacts = enumerate(self.get_contacts(), 1)
+        people = [contact.get_structured_data(request, program["url"], number) for number, contact in contacts]
         return [program, *people]
 
     @cached_property
@@ -305,11 +304,11 @@ class ProgramContact(Orderable):
     def title(self):
         return self.job_title or self.get_role_display()
 
-    def get_structured_data(self, request, program, number):
+    def get_structured_data(self, request, program_url, number):
         return compact(
             {
                 "@type": "Person",
-                "@id": f"{program.get_full_url(request)}#contact-{number}",
+                "@id": f"{program_url}#contact-{number}",
                 "name": self.name,
                 "jobTitle": self.title,
                 "email": self.email,
