@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
+
+from core.images import AVIF_SPEED, use_faster_avif_encoding
+from core.uploads import apply_pillow_pixel_cap
 
 
 class CoreConfig(AppConfig):
@@ -6,12 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self):
-        from django.conf import settings
-
+        # Imported here, not at the top: these modules import models (Wagtail's admin views, for exports), which
+        # exist only once the app registry is ready, and Django imports apps.py before any model.
         from core import signals, tasks
         from core.exports import protect_wagtail_csv_exports
-        from core.images import AVIF_SPEED, use_faster_avif_encoding
-        from core.uploads import apply_pillow_pixel_cap
 
         signals.connect()
         tasks.connect()

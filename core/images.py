@@ -68,23 +68,6 @@ def specs_for(*names):
     return list(dict.fromkeys(spec for name in names for spec in rendition_set(name).specs))
 
 
-def prefetch_renditions_of(images, *names):
-    """Fetch the named sets' renditions for a list of image instances in one query (whatever their number).
-
-    For images that were not loaded through a queryset (e.g. the images of a StreamField), where
-    `prefetch_images` cannot help.
-    """
-    from django.db.models import Prefetch, prefetch_related_objects
-
-    from core.models import CustomRendition
-
-    images = [image for image in images if image is not None]
-    if images:
-        renditions = CustomRendition.objects.filter(filter_spec__in=specs_for(*names))
-        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"))
-    return images
-
-
 # libavif's encoder speed (0 slowest and smallest, 10 fastest). Pillow's default of 6 takes about 0.25 s for a
 # 600 px portrait and over 0.5 s for a hero, inside the request of the first visitor who needs it; 8 is about six
 # times faster for files about 10% larger, still well under the WebP and JPEG beside them.

@@ -5,50 +5,32 @@ methods, see core.models.BasePage) and the site's contact settings, with fallbac
 unique title, a description, a canonical URL and a preview image.
 """
 
-import html
 import json
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Site
 
-from core.images import RENDITION_SETS
+from core.images import rendition_set
+from core.models import ContactSettings
+from core.navigation import breadcrumb_trail
+from core.text import DESCRIPTION_LENGTH, excerpt, plain_text, shorten, tel_href
 
-DESCRIPTION_LENGTH = 160
+__all__ = [
+    "DESCRIPTION_LENGTH",
+    "excerpt",
+    "plain_text",
+    "shorten",
+]  # page models take excerpt from here with the rest of their SEO
+
 DEFAULT_SOCIAL_IMAGE = ("img/social-default.png", 1200, 630)
 DEFAULT_SOCIAL_IMAGE_ALT = "Rows of weeks in which every fifth week is highlighted, as in a 4+1 residency schedule."
 
 # What the json_script filter escapes, so that no value can close the <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-# Where one block of rich text ends and the next begins: a space, so "goals.</p><p>She" reads "goals. She".
-_BLOCK_BOUNDARY = re.compile(r"</(p|li|h[1-6]|blockquote|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
-
-
-def plain_text(value):
-    """The words of text or rich text: tags removed, blocks kept apart, entities (&lt;, &amp;) read as characters."""
-    text = strip_tags(_BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", str(value or "")))
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
-
-
-def excerpt(value, length=DESCRIPTION_LENGTH):
-    """Plain text from text or rich text, at most `length` characters, cut between words (never inside one)."""
-    return shorten(plain_text(value), length)
-
-
-def shorten(text, length=DESCRIPTION_LENGTH):
-    """Plain `text` at most `length` characters long, cut between words (never inside one) with an ellipsis."""
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1]
-    if text[length - 1] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:–-") + "…"
 
 
 def json_ld(data):
@@ -64,6 +46,34 @@ def absolute(request, url):
     if site is not None:
         return site.root_url + url
     return request.build_absolute_uri(url) if request is not None else url
+
+
+def social_image(request, image, set_name="social"):
+    """The absolute URL, size and alt text of the image's link-preview picture (og:image), or None.
+
+    The largest JPEG of the named set: link previews do not all read AVIF or WebP.
+    """
+    if not image:
+        return None
+    jpegs = [spec for spec in rendition_set(set_name).specs if spec.endswith("format-jpeg")]
+    rendition = list(get_renditions_or_not_found(image, jpegs).values())[-1]
+    if not rendition.width:
+        return None
+    url = absolute(request, rendition.url)
+    return {"url": url, "width": rendition.width, "height": rendition.height, "alt": image.default_alt_text}
+
+
+def image_url(request, image, set_name):
+    """The absolute URL of `image`'s largest JPEG in the rendition set `set_name`, for JSON-LD ("" without one):
+    search engines want an ordinary image format, as large as we have it; listings prefetch these renditions."""
+    picture = social_image(request, image, set_name)
+    return picture["url"] if picture else ""
+
+
+def meta_image_url(request, page):
+    """The absolute URL of the picture that stands for `page` in link previews (its own, else the site's default)."""
+    image = page.get_meta_image() if hasattr(page, "get_meta_image") else None
+    return image_url(request, image, "social") or absolute(request, static(DEFAULT_SOCIAL_IMAGE[0]))
 
 
 # -- schema.org nodes ----------------------------------------------------------------------------------------
@@ -85,25 +95,6 @@ def page_node(page, request, schema_type, anchor, description="", **properties):
     return compact({**node, "description": excerpt(description, 300), "url": url, **properties})
 
 
-def image_url(request, image, set_name):
-    """The absolute URL of `image`'s largest JPEG in the rendition set `set_name` (core/images.py), for JSON-LD:
-    search engines want an ordinary image format and at least 696 px where they can get it; the listings prefetch
-    these renditions, so no query is made."""
-    if image is None:
-        return ""
-    rendition_set = RENDITION_SETS[set_name]
-    spec = f"{rendition_set.sizes()[-1]}|format-jpeg"
-    return absolute(request, image.get_rendition(spec).url)
-
-
-def meta_image_url(request, page):
-    """The absolute URL of the picture that stands for `page` in link previews (its own, else the site's default)."""
-    image = page.get_meta_image() if hasattr(page, "get_meta_image") else None
-    if image is not None:
-        return image_url(request, image, "social")
-    return absolute(request, static(DEFAULT_SOCIAL_IMAGE[0]))
-
-
 def postal_address(address):
     """A schema.org PostalAddress from anything with the AddressFieldsMixin fields, or None if it has none."""
     street = ", ".join(part for part in [address.street_address, address.address_line_2] if part)
@@ -122,8 +113,6 @@ def postal_address(address):
 
 def organization(contact, request):
     """The sponsoring institution (a hospital) and its program office's address, phone and email."""
-    from core.templatetags.navigation_tags import tel_href
-
     data = {
         "@type": "Hospital",
         "@id": organization_id(request),
@@ -187,10 +176,6 @@ class PageMeta:
 
 def page_meta(context):
     """The PageMeta for a template context: a Wagtail page's, or a plain view's (search, errors)."""
-    from core.models import ContactSettings
-    from core.templatetags.image_tags import social_image
-    from core.templatetags.navigation_tags import breadcrumb_trail
-
     request = context.get("request")
     contact = ContactSettings.load(request_or_site=request)  # remembered on the request
     if "social_links" not in getattr(contact, "_prefetched_objects_cache", {}):
@@ -223,11 +208,11 @@ def page_meta(context):
     image = None
     image_set = getattr(page, "meta_image_set", "social") if is_page else "social"
     if is_page:
-        image = social_image(context, page.get_meta_image(), image_set)
+        image = social_image(request, page.get_meta_image(), image_set)
     if image is None:
         image_set = "social"
         if contact and contact.default_social_image_id:
-            image = social_image(context, contact.default_social_image)
+            image = social_image(request, contact.default_social_image)
     if image is None:
         path, width, height = DEFAULT_SOCIAL_IMAGE
         image = {"url": absolute(request, static(path)), "width": width, "height": height}

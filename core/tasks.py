@@ -13,6 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django_tasks import task
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page
+
+from core.images import specs_for
+from core.models import CustomImage
 
 logger = logging.getLogger("portal.tasks")
 
@@ -25,16 +30,12 @@ BACKGROUND_RENDITION_SETS = ("portrait", "card")
 
 def background_rendition_specs():
     """The filter specs made in the background for every new image (core.images names every spec)."""
-    from core.images import specs_for
-
     return list(specs_for(*BACKGROUND_RENDITION_SETS))
 
 
 @task()
 def generate_renditions(image_id):
     """Make the renditions public pages will need of one image (those that exist are kept)."""
-    from core.models import CustomImage
-
     image = CustomImage.objects.filter(pk=image_id).first()
     if image is None:
         return 0  # deleted before the worker got to it
@@ -56,9 +57,6 @@ def purge_site_from_frontend_cache(extra_urls=()):
     Every live page, because a change shows on many pages (menus, footers, listings); the extra URLs
     are pages that were live until this change (unpublished or deleted ones).
     """
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-    from wagtail.models import Page
-
     batch = PurgeBatch(extra_urls)
     batch.add_pages(Page.objects.live().filter(depth__gt=1).iterator())
     batch.purge()
@@ -71,6 +69,4 @@ def purge_frontend_cache(extra_urls=()):
 
 
 def connect():
-    from core.models import CustomImage
-
     post_save.connect(enqueue_renditions, sender=CustomImage, dispatch_uid="core_enqueue_renditions")

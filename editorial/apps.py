@@ -3,6 +3,8 @@ from django.db.models.signals import post_migrate
 
 
 def create_roles(sender, using="default", **kwargs):
+    # Imported when the signal fires, not at the top: both import models, which do not exist yet when Django
+    # imports an app's apps.py.
     from django.contrib.auth.management import create_permissions
 
     from editorial.roles import ensure_roles
@@ -15,7 +17,7 @@ def create_roles(sender, using="default", **kwargs):
 
 
 class EditorialConfig(AppConfig):
-    """Editorial tools above the content apps: roles, My profile, invitations, the freshness report."""
+    """Editorial tools above the content apps: roles, My profile, invitations, freshness report, people importer."""
 
     name = "editorial"
     verbose_name = "Editorial"

@@ -1,4 +1,5 @@
-"""The editorial tools in the Wagtail admin: My profile, profile accounts, invitations, the freshness report."""
+"""The editorial tools in the Wagtail admin: My profile, profile accounts, invitations, the freshness report,
+and (registered by editorial.importer.hooks) the "Import people" screens."""
 
 from django.urls import path, reverse, reverse_lazy
 from wagtail import hooks
@@ -9,12 +10,14 @@ from wagtail.admin.widgets import Button
 from core.admin_utils import PermissionMenuItem
 from editorial import views
 from editorial.confinement import is_confined
+from editorial.importer import hooks as importer_hooks  # noqa: F401  (registers the "Import people" screens)
 from editorial.invite_views import InviteProfileEditorView
 from editorial.models import ProfileAccount
 from editorial.profiles import get_draft, get_own_profile, profile_status, review_comment
 from editorial.report_views import ContentFreshnessReportView
 from editorial.roles import FRESHNESS_PERMISSION, INVITE_PERMISSION
 from editorial.viewsets import profile_account_viewset
+from people.models import PersonPage
 
 
 @hooks.register("register_admin_urls")
@@ -101,8 +104,6 @@ def register_content_freshness_menu_item():
 
 
 def _is_profile(page):
-    from people.models import PersonPage
-
     return isinstance(page, PersonPage)
 
 

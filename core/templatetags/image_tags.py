@@ -5,7 +5,6 @@ from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from core.images import rendition_set
-from core.seo import absolute
 
 register = template.Library()
 
@@ -22,19 +21,3 @@ def responsive_picture(image, set_name, **attrs):
         return ""
     renditions = get_renditions_or_not_found(image, rendition_set(set_name).specs)
     return Picture(renditions, {"alt": image.default_alt_text, "decoding": "async", **attrs}).__html__()
-
-
-@register.simple_tag(takes_context=True)
-def social_image(context, image, set_name="social"):
-    """The absolute URL, size and alt text of the image's link-preview picture (og:image), or None.
-
-    The largest JPEG of the named set: link previews do not all read AVIF or WebP.
-    """
-    if not image:
-        return None
-    jpegs = [spec for spec in rendition_set(set_name).specs if spec.endswith("format-jpeg")]
-    rendition = list(get_renditions_or_not_found(image, jpegs).values())[-1]
-    if not rendition.width:
-        return None
-    url = absolute(context.get("request"), rendition.url)
-    return {"url": url, "width": rendition.width, "height": rendition.height, "alt": image.default_alt_text}

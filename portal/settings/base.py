@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "people",
     "editorial",
     "accounts",
+    "demo",
+    "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -19,9 +19,10 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import FAQStreamBlock
-from core.models import RICH_TEXT_FEATURES, BasePage
-
-from .program import ProgramChildMixin
+from core.models import RICH_TEXT_FEATURES, BasePage, ContactSettings
+from core.seo import absolute, compact, excerpt, meta_image_url, organization_id
+from programs.calendar import calendar_response
+from programs.models.program import ProgramChildMixin
 
 
 class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
@@ -116,14 +117,10 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     @path("calendar/", name="calendar")
     def calendar_feed(self, request):
-        from programs.calendar import calendar_response
-
         return calendar_response(request, self, self.get_timeline(), self.get_open_houses(), "calendar", feed=True)
 
     @path("dates/<int:event_id>/", name="timeline_event")
     def timeline_event_ics(self, request, event_id):
-        from programs.calendar import calendar_response
-
         event = next((event for event in self.timeline.all() if event.pk == event_id), None)
         if event is None:
             raise Http404("No such date on this page.")
@@ -131,8 +128,6 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     @path("open-houses/<int:open_house_id>/", name="open_house")
     def open_house_ics(self, request, open_house_id):
-        from programs.calendar import calendar_response
-
         open_house = next((item for item in self.open_houses.all() if item.pk == open_house_id), None)
         if open_house is None:
             raise Http404("No such open house on this page.")
@@ -142,9 +137,6 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         """Each open house to come as a schema.org Event, with what Google's event results ask for: name, dates,
         location (a PostalAddress in person, a VirtualLocation online, both for hybrid), attendance mode, status,
         image, organizer and a free offer."""
-        from core.models import ContactSettings
-        from core.seo import absolute, compact, excerpt, meta_image_url, organization_id
-
         modes = {
             OpenHouse.Format.VIRTUAL: "OnlineEventAttendanceMode",
             OpenHouse.Format.IN_PERSON: "OfflineEventAttendanceMode",

@@ -1,0 +1,82 @@
+"""Where the site's navigation leads, from the page tree at a fixed cost in queries: the breadcrumb trail and
+the address of "Apply". Template tags (core/templatetags/navigation_tags.py) and the SEO metadata (core/seo.py)
+both use them, and each result is remembered on the request so the two pay for it once.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Q, Value, When
+from wagtail.models import Page, Site, get_page_models
+
+from core.models import live_public
+
+
+def site_root(request):
+    site = Site.find_for_request(request) if request is not None else None
+    return site.root_page if site else None
+
+
+def breadcrumb_trail(request, page):
+    """[{title, url, current}] from the site's home page down to `page`; [] on the home page itself.
+
+    One query, remembered on the request: the visible breadcrumbs and the BreadcrumbList in the page's JSON-LD
+    both use it.
+    """
+    if page is None or not getattr(page, "path", None):
+        return []
+    memo = getattr(request, "_breadcrumb_trails", None) if request is not None else None
+    if memo is not None and page.path in memo:
+        return memo[page.path]
+    root = site_root(request)
+    min_depth = root.depth if root is not None else 2
+    crumbs = []
+    if page.depth > min_depth:
+        ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth).order_by("depth")
+        crumbs = [
+            {"title": ancestor.title, "url": ancestor.get_url(request) if ancestor.live else None}
+            for ancestor in ancestors
+        ]
+        crumbs.append({"title": page.title, "url": page.get_url(request), "current": True})
+    if request is not None:
+        request._breadcrumb_trails = {**(memo or {}), page.path: crumbs}
+    return crumbs
+
+
+def application_page_types():
+    """The content types of the page types that take applications (`takes_applications`, see BasePage)."""
+    models = [model for model in get_page_models() if getattr(model, "takes_applications", False)]
+    return list(ContentType.objects.get_for_models(*models).values())  # cached by Django after the first lookup
+
+
+def apply_url(request, page, contact):
+    """Where 'Apply' leads: the track's apply page inside a track, else the page chosen in the contact settings,
+    else the first track's apply page, else the ERAS link. One query, remembered on the request."""
+    if request is not None and hasattr(request, "_apply_url"):
+        return request._apply_url
+    root = site_root(request)
+    url = ""
+    own = page.get_apply_page() if hasattr(page, "get_apply_page") else None  # an apply page or a track knows it
+    if own is not None:
+        url = own.get_url(request)
+    elif root is not None:
+        apply_types = application_page_types()
+        chosen_pk = contact.apply_page_id if contact else None
+        wanted = Q(content_type__in=apply_types) | Q(pk=chosen_pk) if chosen_pk else Q(content_type__in=apply_types)
+        priority = []
+        track_depth = root.depth + 1
+        if page is not None and getattr(page, "depth", 0) > track_depth:
+            # Tracks are the children of the home page, and each track's apply page is a child of its track.
+            track_path = page.path[: track_depth * Page.steplen]
+            priority.append(When(path__startswith=track_path, content_type__in=apply_types, then=Value(0)))
+        if chosen_pk:
+            priority.append(When(pk=chosen_pk, then=Value(1)))
+        candidates = live_public(Page.objects.descendant_of(root).filter(wanted))
+        ordering = ["path"]
+        if priority:
+            candidates = candidates.annotate(priority=Case(*priority, default=Value(2), output_field=IntegerField()))
+            ordering = ["priority", "path"]
+        chosen = candidates.order_by(*ordering).first()
+        url = chosen.get_url(request) if chosen is not None else ""
+    url = url or (contact.eras_url if contact else "")
+    if request is not None:
+        request._apply_url = url
+    return url
