@@ -12,7 +12,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FeatureListBlock
-from core.models import BasePage, live_public, phone_validator, prefetch_images
+from core.models import BasePage, live_public, phone_validator, prefetch_images, prefetch_renditions_of
 from core.seo import compact, image_url, organization_id, page_node
 from core.text import tel_href
 
@@ -211,7 +211,9 @@ class ProgramPage(BasePage):
     def _contacts(self):
         contacts = self.contacts.all()
         if isinstance(contacts, QuerySet):  # a preview holds them in memory
-            contacts = prefetch_images(contacts, "photo", "portrait")
+            # The photos with the contacts, and their portraits in one more query, only when there are any.
+            contacts = list(contacts.select_related("photo"))
+            prefetch_renditions_of([contact.photo for contact in contacts], "portrait")
         return list(contacts)
 
     def get_contacts(self):
