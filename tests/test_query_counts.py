@@ -65,7 +65,7 @@ class QueryCountTestCase(SiteTestCase):
         cold = self.capture(url)
         return warm, cold
 
-    def assert_constant_queries(self, label, url, grow, clear_cache=True):
+    def assert_constant_queries(self, label, url, grow, clear_cache=True, cold_ceiling=COLD_CEILING):
         small = self.measure(url, clear_cache)
         grow()
         large = self.measure(url, clear_cache)
@@ -83,7 +83,7 @@ class QueryCountTestCase(SiteTestCase):
             len(warm), WARM_CEILING, f"{label}: {len(warm)} queries:\n" + "\n".join(map(short_sql, warm))
         )
         self.assertLessEqual(
-            len(cold), COLD_CEILING, f"{label}: {len(cold)} queries:\n" + "\n".join(map(short_sql, cold))
+            len(cold), cold_ceiling, f"{label}: {len(cold)} queries:\n" + "\n".join(map(short_sql, cold))
         )
 
 
@@ -138,7 +138,11 @@ class PageQueryCountTests(QueryCountTestCase):
                     page=track, role="other", name=f"Contact {n}", photo=CustomImageFactory(), email=f"c{n}@example.org"
                 )
 
-        self.assert_constant_queries("ProgramPage: few vs many sections/sites/salaries/contacts", track.url, grow)
+        # The track's named contacts cost two queries of their own (the contacts with their photos, the photos'
+        # portraits), whatever their number: 27 with an empty cache.
+        self.assert_constant_queries(
+            "ProgramPage: few vs many sections/sites/salaries/contacts", track.url, grow, cold_ceiling=27
+        )
 
     def test_curriculum_with_3_and_30_rotations(self):
         curriculum = self.tree.curriculum

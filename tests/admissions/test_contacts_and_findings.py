@@ -4,7 +4,6 @@ once, the filters and empty states of the directories."""
 
 import datetime
 
-import pytest
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -219,6 +218,13 @@ class StructuredDataTests(SiteTestCase):
         assert resident_meta.startswith(f"{resident.name_with_credentials}: ")
         assert f"class of {resident.graduation_year}." in resident_meta
 
+    def test_a_graduate_is_described_with_their_outcome(self):
+        graduate = self.tree.graduate
+        assert graduate.get_meta_description().startswith(
+            f"{graduate.name_with_credentials}: a graduate of the residency, class of {graduate.graduation_year}. "
+            "Now: Geriatric medicine fellowship, Example University."
+        )
+
     def test_descriptions_are_cut_between_words(self):
         text = "The Primary Care Track trains residents to care for communities and families in health and illness"
         assert excerpt(text, 60) == "The Primary Care Track trains residents to care for…"
@@ -277,15 +283,6 @@ class ContactPageTests(SiteTestCase):
         assert f'name="page" value="{page.pk}"' in html
         assert 'action="/applicants/questions/"' in html
         assert "mailto:residency@example.org" in html
-
-
-@pytest.mark.django_db
-def test_a_graduate_is_described_with_their_outcome(site_tree):
-    graduate = site_tree.graduate
-    assert graduate.get_meta_description().startswith(
-        f"{graduate.name_with_credentials}: a graduate of the residency, class of {graduate.graduation_year}. Now: "
-        "Geriatric medicine fellowship, Example University."
-    )
 
 
 class ContactPageQueryCountTests(QueryCountTestCase):
