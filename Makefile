@@ -68,8 +68,10 @@ worker: migrate  ## run the task worker alone (imports, renditions of new photos
 
 # The benchmark builds faculty with the test factories (factory_boy), so it needs the dev packages. It renders with
 # DEBUG off, as visitors get the site; BENCH_PORT picks gunicorn's port (default: any free one).
-bench: $(VENV)/.dev demo  ## print requests/s through gunicorn (cached page vs static file), render time and queries per page type, directory with 10 vs 1,000 faculty
+bench: $(VENV)/.dev demo  ## print uncached CPU ms and queries per page type, the directory vs a standard page, cached page vs static file req/s, re-warm time after a publish, first view after a 1,000-person import
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the requests/s figures will be skipped"
+	@# The demo photos' listing renditions, as the task worker makes them for every new image (pages never do).
+	$(PY) manage.py db_worker --batch --no-reload --no-startup-delay -v0
 	DEBUG=off $(PY) manage.py bench_pages
 
 # A throwaway demo database, so the pictures show the demo whatever the local one holds.
@@ -79,6 +81,7 @@ screenshots: $(VENV)/.dev  ## photograph every page type and state at 360 and 12
 	rm -f .screenshots.sqlite3
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py load_demo >/dev/null
+	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py db_worker --batch --no-reload --no-startup-delay -v0
 	DATABASE_URL=$(SHOTS_DB) $(PY) manage.py screenshots
 	rm -f .screenshots.sqlite3
 

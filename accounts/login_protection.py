@@ -25,8 +25,6 @@ from django.shortcuts import render
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.views.account import password_reset_enabled
 
-from core.throttle import client_address
-
 ACCOUNT_SCOPE = "account"
 NETWORK_SCOPE = "network"
 
@@ -58,11 +56,6 @@ class LoginLimitsHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
         return count
-
-
-def client_ip_address(request):
-    """The client's address as every throttle sees it (core.throttle.client_address; TRUSTED_PROXY_COUNT)."""
-    return client_address(request)
 
 
 def cooloff_minutes():

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from core.throttle import client_address, count_in_window, throttle_key
+from core.client_address import client_ip_address
+from core.throttle import count_in_window, throttle_key
 
 KEY_PREFIX = "applicant-forms"
 
@@ -30,5 +31,5 @@ def is_cross_site(request):
 def within_limit(request):
     """Count one post from the client's address; False once it is over APPLICANT_FORM_LIMIT in its window."""
     limit = settings.APPLICANT_FORM_LIMIT
-    count = count_in_window(throttle_key(KEY_PREFIX, "address", client_address(request)), limit["window"])
+    count = count_in_window(throttle_key(KEY_PREFIX, "address", client_ip_address(request)), limit["window"])
     return count <= limit["requests"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.core.checks import Tags, register
 
+from core.client_address import check_trusted_proxy_count
 from core.images import AVIF_SPEED, use_faster_avif_encoding
 from core.uploads import apply_pillow_pixel_cap
 
@@ -20,3 +22,4 @@ class CoreConfig(AppConfig):
         protect_wagtail_csv_exports()
         apply_pillow_pixel_cap()
         use_faster_avif_encoding(getattr(settings, "AVIF_ENCODER_SPEED", AVIF_SPEED))
+        register(check_trusted_proxy_count, Tags.security, deploy=True)

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.functions import Length, Substr
+from django.http import HttpRequest
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -15,6 +16,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from core.generation_memo import remember
 from core.images import specs_for
 from core.text import excerpt
 
@@ -116,6 +118,9 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+    # The query parameters this page type reads (a page number, filters): the page cache keeps a copy per value
+    # of these and answers any other parameter from the page's canonical copy (core.page_cache).
+    cache_query_parameters = ()
 
     class Meta:
         abstract = True
@@ -272,6 +277,22 @@ class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
 
     def __str__(self):
         return self.program_name
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Wagtail's load(), with the social links, read once per page-cache generation (core.generation_memo)
+        for anonymous visitors instead of twice per request: the footer and every page's JSON-LD show them."""
+        if not isinstance(request_or_site, HttpRequest) or hasattr(request_or_site, cls.get_cache_attr_name()):
+            return super().load(request_or_site)
+
+        def read():
+            contact = cls._get_or_create()
+            models.prefetch_related_objects([contact], "social_links")
+            return contact
+
+        contact = remember(request_or_site, "contact-settings", read)
+        setattr(request_or_site, cls.get_cache_attr_name(), contact)
+        return contact
 
     @property
     def maps_url(self):

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Site
 
-from core.images import rendition_set
+from core.images import MADE_AHEAD, existing_renditions, filters_of
 from core.models import ContactSettings
 from core.navigation import breadcrumb_trail
 from core.text import DESCRIPTION_LENGTH, excerpt, plain_text, shorten, tel_href
@@ -55,9 +55,13 @@ def social_image(request, image, set_name="social"):
     """
     if not image:
         return None
-    jpegs = [spec for spec in rendition_set(set_name).specs if spec.endswith("format-jpeg")]
-    rendition = list(get_renditions_or_not_found(image, jpegs).values())[-1]
-    if not rendition.width:
+    if set_name in MADE_AHEAD:  # never made in the request: the largest JPEG there is, if any
+        jpegs = [each for spec, each in existing_renditions(image, set_name).items() if spec.endswith("format-jpeg")]
+    else:
+        jpegs = [each for each in filters_of(set_name) if each.spec.endswith("format-jpeg")]
+        jpegs = list(get_renditions_or_not_found(image, jpegs).values())
+    rendition = jpegs[-1] if jpegs else None
+    if rendition is None or not rendition.width:
         return None
     url = absolute(request, rendition.url)
     return {"url": url, "width": rendition.width, "height": rendition.height, "alt": image.default_alt_text}

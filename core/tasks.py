@@ -8,6 +8,7 @@
 """
 
 import logging
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -16,21 +17,18 @@ from django_tasks import task
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from core.images import specs_for
+from core.admin_utils import is_admin_path
+from core.images import MADE_AHEAD, specs_for
 from core.models import CustomImage
 
 logger = logging.getLogger("portal.tasks")
 
 
-# The rendition sets that listings show many of on one page (directories of portraits, grids of cards): those
-# are what made the first directory view after 710 new photos take 22 s. A page's own hero, lead, body and
-# sharing images are one each and are made by their page's first view.
-BACKGROUND_RENDITION_SETS = ("portrait", "card")
-
-
 def background_rendition_specs():
-    """The filter specs made in the background for every new image (core.images names every spec)."""
-    return list(specs_for(*BACKGROUND_RENDITION_SETS))
+    """The filter specs made ahead for every new image: the sets listings show many of on one page (core.images
+    MADE_AHEAD), which made the first directory view after 710 new photos take 22 s. A page's own hero, lead,
+    body and sharing images are one each and are made by their page's first view."""
+    return list(specs_for(*MADE_AHEAD))
 
 
 @task()
@@ -42,12 +40,36 @@ def generate_renditions(image_id):
     return len(image.get_renditions(*background_rendition_specs()))
 
 
+# True while an admin request (an upload in the image library, a photo on "My profile") is being handled: the
+# uploader waits for their one image's renditions, so no page ever shows it before they exist. Imports and
+# scripts leave them to the worker, and pages show what exists meanwhile (core.templatetags.image_tags).
+_in_admin_request = ContextVar("in_admin_request", default=False)
+
+
 def enqueue_renditions(sender, instance, created=False, update_fields=None, **kwargs):
-    """After an image is uploaded or its file replaced, queue its renditions (once the save commits)."""
+    """After an image is uploaded or its file replaced, make its listing renditions once the save commits: in
+    the uploader's request for an upload in the admin, else by the worker."""
     if update_fields is not None and "file" not in update_fields:
         return  # e.g. a focal point or title change: existing renditions are cleared by Wagtail if needed
     image_id = instance.pk
-    transaction.on_commit(lambda: generate_renditions.enqueue(image_id))
+    make = generate_renditions.call if _in_admin_request.get() else generate_renditions.enqueue
+    transaction.on_commit(lambda: make(image_id))
+
+
+class UploadRenditionsMiddleware:
+    """Marks admin POSTs, so that the renditions of an image uploaded there are made in that request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not is_admin_path(request.path):
+            return self.get_response(request)
+        token = _in_admin_request.set(True)
+        try:
+            return self.get_response(request)
+        finally:
+            _in_admin_request.reset(token)
 
 
 @task()

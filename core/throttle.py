@@ -1,5 +1,5 @@
-"""Counting requests in a fixed window, in the cache every app server shares: the building block of the
-password-reset throttle (accounts) and the applicant forms' per-address limit (admissions).
+"""Counting requests in a fixed window, in the cache every app server shares: the applicant forms' per-address
+limit (admissions). (The password-reset throttle in accounts/throttle.py keeps its own counter for now.)
 
 A counter per key in the SECURITY_CACHE_ALIAS cache (one every app server shares, so they count together),
 started with the window as its timeout, so a window is fixed from its first request. What is counted (an
@@ -27,17 +27,3 @@ def count_in_window(key, window):
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=window)
         return 1
-
-
-def client_address(request):
-    """The address of the client, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies.
-
-    Behind N reverse proxies (load balancer, TLS terminator) the client's address is the N-th from the right
-    of X-Forwarded-For; anything further left was written by the client and could be forged. With no proxy,
-    REMOTE_ADDR is the client.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")

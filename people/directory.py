@@ -15,8 +15,10 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
+from core.generation_memo import remember
 from core.images import specs_for
 from core.models import CustomImage, live_public
+from core.page_cache import note_query
 from core.pagination import Sections, group_by_section, page_links, page_number, paginate
 from people.residency import FACULTY, GRADUATES, RESIDENCY_YEARS, RESIDENTS, Outcome, latest_graduated_class
 from programs.models import ClinicSitePage
@@ -75,8 +77,11 @@ class Directory:
         self.request = request
         self.cutoff = latest_graduated_class()
         self.groups = index.listed_groups()
-        self.form = DirectoryFilterForm(request.GET, self.get_choices())
+        # The choices change only with a publish: once per page-cache generation (core.generation_memo).
+        choices = remember(request, ("directory-choices", index.pk, self.cutoff), self.get_choices)
+        self.form = DirectoryFilterForm(request.GET, choices)
         self.filters = self.form.active()
+        note_query(request, **self.filters)  # the page cache stores only filters that hold a valid choice
 
     # -- what is in scope, before filtering ----------------------------------------------------------------
 

@@ -332,6 +332,8 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
 
     parent_page_types = ["home.HomePage", "programs.ProgramPage"]
     subpage_types = ["people.FacultyPage", "people.ResidentPage"]
+    # The page number and the directory's filters (people/directory.py).
+    cache_query_parameters = ("page", "group", "interest", "site", "role", "year", "outcome")
 
     def scope(self, queryset):
         """The live, public people of `queryset` that this page lists."""

@@ -5,13 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import ThrottledPasswordResetView
+from accounts.views import SignOutView, ThrottledPasswordResetView
 from core import views as core_views
 from core.security import csp_report
 
 urlpatterns = [
     # Wagtail's own reset form, throttled per address and per account; the rest of the reset flow is Wagtail's.
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    # Wagtail's sign-out, except that a GET changes nothing (Wagtail's deletes the cookie but keeps the session).
+    path("admin/logout/", SignOutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),

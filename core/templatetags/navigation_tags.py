@@ -3,11 +3,14 @@
 The main menu costs one query and the breadcrumbs one query, whatever the
 size of the tree: page URLs come from Wagtail's cached site root paths
 (``Page.get_url(request)``), and nothing calls ``.specific`` per item.
+For anonymous visitors each is read once per page-cache generation in a
+process (core.generation_memo), not once per request.
 """
 
 from django import template
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from core.generation_memo import remember
 from core.models import ContactSettings, live_public
 from core.navigation import apply_url, breadcrumb_trail, site_root
 from core.text import tel_href
@@ -15,32 +18,35 @@ from core.text import tel_href
 register = template.Library()
 
 
-def _current_state(item, current_page):
+def _current_state(path, current_page):
     """'page' for the current page, 'true' for a section that contains it, else None."""
     if current_page is None or not getattr(current_page, "path", None):
         return None
-    if item.path == current_page.path:
+    if path == current_page.path:
         return "page"
-    if current_page.path.startswith(item.path):
+    if current_page.path.startswith(path):
         return "true"
     return None
 
 
+def _menu_pages(request):
+    """[(title, url, path)] of the live, public, show-in-menus children of the site's root page."""
+    root = site_root(request)
+    if root is None:
+        return []
+    pages = live_public(Page.objects.in_menu().child_of(root))
+    return [(page.title, url, page.path) for page in pages if (url := page.get_url(request))]
+
+
 def _menu_items(context):
-    """The live, public, show-in-menus children of the site's root page, remembered on the request."""
+    """The menu, marked for the current page, remembered on the request."""
     request = context.get("request")
     if request is not None and hasattr(request, "_menu_items"):
         return request._menu_items
-    root = site_root(request)
+    site = Site.find_for_request(request) if request is not None else None
+    pages = remember(request, ("menu", site.pk if site else None), lambda: _menu_pages(request))
     current_page = context.get("page")
-    items = []
-    if root is not None:
-        pages = live_public(Page.objects.in_menu().child_of(root))
-        items = [
-            {"title": page.title, "url": page.get_url(request), "current": _current_state(page, current_page)}
-            for page in pages
-        ]
-        items = [item for item in items if item["url"]]
+    items = [{"title": title, "url": url, "current": _current_state(path, current_page)} for title, url, path in pages]
     if request is not None:
         request._menu_items = items
     return items

@@ -27,6 +27,7 @@ class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
     max_count_per_parent = 1
 
     SITES_PER_PAGE = 24
+    cache_query_parameters = ("page",)
     GROUP_HEADINGS = {"continuity": "Continuity clinic sites", "elective": "Elective sites"}
 
     def get_sites(self):
@@ -117,6 +118,7 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
     subpage_types = []
 
     PRECEPTORS_PER_PAGE = 12
+    cache_query_parameters = ("page",)
 
     def get_preceptors(self):
         """Every live faculty member who precepts here (the page shows them a page at a time)."""
