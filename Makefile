@@ -55,8 +55,10 @@ migrate: $(VENV)/.runtime  ## apply database migrations
 demo: migrate  ## build (or refresh) the demo site and its users
 	$(PY) manage.py load_demo
 
-run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker and scheduled publishing beside it
-	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; done ) & scheduler=$$!; \
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker and the scheduler (publishing, open-house reminders, deleting old applicant data) beside it
+	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; \
+	   $(PY) manage.py send_open_house_reminders >/dev/null 2>&1; \
+	   $(PY) manage.py prune_applicant_data >/dev/null 2>&1; done ) & scheduler=$$!; \
 	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

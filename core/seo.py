@@ -17,9 +17,14 @@ from wagtail.models import Site
 from core.images import MADE_AHEAD, existing_renditions, filters_of
 from core.models import ContactSettings
 from core.navigation import breadcrumb_trail
-from core.text import DESCRIPTION_LENGTH, excerpt, tel_href
+from core.text import DESCRIPTION_LENGTH, excerpt, plain_text, shorten, tel_href
 
-__all__ = ["DESCRIPTION_LENGTH", "excerpt"]  # page models take excerpt from here with the rest of their SEO
+__all__ = [
+    "DESCRIPTION_LENGTH",
+    "excerpt",
+    "plain_text",
+    "shorten",
+]  # page models take excerpt from here with the rest of their SEO
 
 DEFAULT_SOCIAL_IMAGE = ("img/social-default.png", 1200, 630)
 DEFAULT_SOCIAL_IMAGE_ALT = "Rows of weeks in which every fifth week is highlighted, as in a 4+1 residency schedule."
@@ -60,6 +65,19 @@ def social_image(request, image, set_name="social"):
         return None
     url = absolute(request, rendition.url)
     return {"url": url, "width": rendition.width, "height": rendition.height, "alt": image.default_alt_text}
+
+
+def image_url(request, image, set_name):
+    """The absolute URL of `image`'s largest JPEG in the rendition set `set_name`, for JSON-LD ("" without one):
+    search engines want an ordinary image format, as large as we have it; listings prefetch these renditions."""
+    picture = social_image(request, image, set_name)
+    return picture["url"] if picture else ""
+
+
+def meta_image_url(request, page):
+    """The absolute URL of the picture that stands for `page` in link previews (its own, else the site's default)."""
+    image = page.get_meta_image() if hasattr(page, "get_meta_image") else None
+    return image_url(request, image, "social") or absolute(request, static(DEFAULT_SOCIAL_IMAGE[0]))
 
 
 # -- schema.org nodes ----------------------------------------------------------------------------------------
@@ -217,7 +235,8 @@ def page_meta(context):
     return PageMeta(
         title=title,
         heading=heading,
-        description=excerpt(description),
+        # Plain text already (get_meta_description's contract): shortened, not stripped of what looks like a tag.
+        description=shorten(" ".join(description.split())),
         canonical=canonical or "",
         noindex=noindex,
         image=image,

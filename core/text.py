@@ -1,17 +1,36 @@
 """Plain-text helpers that models, the SEO metadata and templates share: excerpts and tel: links."""
 
+import html
 import re
 
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
 DESCRIPTION_LENGTH = 160
 
 
+# Where one block of rich text ends and the next begins: a space, so "goals.</p><p>She" reads "goals. She".
+_BLOCK_BOUNDARY = re.compile(r"</(p|li|h[1-6]|blockquote|div|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(value):
+    """The words of text or rich text: tags removed, blocks kept apart, entities (&lt;, &amp;) read as characters."""
+    text = strip_tags(_BLOCK_BOUNDARY.sub(lambda match: match.group(0) + " ", str(value or "")))
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
 def excerpt(value, length=DESCRIPTION_LENGTH):
-    """Plain text from text or rich text, cut at a word boundary to about `length` characters."""
-    text = re.sub(r"\s+", " ", strip_tags(str(value or ""))).strip()
-    return Truncator(text).chars(length, truncate="…")
+    """Plain text from text or rich text, at most `length` characters, cut between words (never inside one)."""
+    return shorten(plain_text(value), length)
+
+
+def shorten(text, length=DESCRIPTION_LENGTH):
+    """Plain `text` at most `length` characters long, cut between words (never inside one) with an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if text[length - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d+)\s*$", re.IGNORECASE)

@@ -129,8 +129,15 @@ def _canonical_stream(stream_field, value):
 
 
 def _typed_row(model, row):
-    """An inline row's values as the model's fields hold them (dates and times from data files are text)."""
-    return {key: model._meta.get_field(key).to_python(value) for key, value in row.items()}
+    """An inline row's values as the model's fields hold them (dates and times from data files are text; a
+    foreign key, e.g. a contact's photo, is the object an `!image` tag resolved to, or None)."""
+    return {key: _typed_value(model._meta.get_field(key), value) for key, value in row.items()}
+
+
+def _typed_value(field, value):
+    if isinstance(field, models.ForeignKey) and (value is None or isinstance(value, models.Model)):
+        return value
+    return field.to_python(value)
 
 
 def apply_fields(page, values, force=False):

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from taggit.models import Tag
 from wagtail.models import Page, get_page_models
 
+from admissions.models import ContactPage
 from home.models import HomePage, StandardPage
 from people.models import FacultyPage, PersonIndexPage, ResidentPage
-from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, ProgramPage
+from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, OpenHouse, ProgramPage
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may reach
@@ -52,6 +53,7 @@ def page_type_stops(site):
         ("residents index", PersonIndexPage, {"audience": PersonIndexPage.Audience.RESIDENTS}),
         ("faculty page", FacultyPage, {}),
         ("resident page", ResidentPage, {"outcome_kind": ""}),
+        ("contact page", ContactPage, {}),
     ]
     models = {model for model in get_page_models() if not model._meta.abstract and model is not Page}
     untested = sorted(model.__name__ for model in models - {model for _, model, _ in wanted})
@@ -85,6 +87,11 @@ def state_stops(site):
     if graduate is not None:
         stops.append(Stop("graduate page", graduate.relative_url(site)))
     stops.append(Stop("search results", "/search/?query=clinic"))
+    stops.append(Stop("question form", "/applicants/questions/"))
+    stops.append(Stop("question thanks", "/applicants/questions/thanks/"))
+    open_house = OpenHouse.objects.filter(capacity__gt=0).order_by("date", "pk").first()
+    if open_house is not None:
+        stops.append(Stop("open house registration", f"/applicants/open-houses/{open_house.pk}/register/"))
     stops.append(Stop("not found", "/this-page-does-not-exist/", status=404))
     return stops
 

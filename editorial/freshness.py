@@ -23,7 +23,7 @@ from wagtail.models import Page, Revision
 
 from core.models import CustomImage
 from people.models import FacultyPage, ResidentPage
-from programs.models import ApplyPage, ApplyTimelineEvent
+from programs.models import ApplyPage, ApplyTimelineEvent, OpenHouse
 
 STALE_AFTER = timedelta(days=365)
 DATE_FORMAT = "j F Y"
@@ -37,6 +37,7 @@ class Problem(models.TextChoices):
     NO_BIO = "no_bio", "No bio"
     STALE = "stale", "Not updated in the last 12 months"
     PAST_DATE = "past_date", "Timeline date has passed"
+    PAST_OPEN_HOUSE = "past_open_house", "Open house has passed"
 
 
 @dataclass
@@ -255,14 +256,22 @@ def _describe_event(event):
     return f"Was on {start}"
 
 
-def past_timeline_events(today=None):
-    """Apply-page timeline events whose date, or end date if it has one, is before `today`. Three or four queries."""
-    today = today or date.today()
+def load_apply_pages():
+    """(apply pages, their waiting drafts, {page id: track title}): what the timeline and open-house checks read.
+    Three queries, or one when there is no apply page."""
     apply_pages = list(ApplyPage.objects.filter(alias_of__isnull=True).defer_streamfields().order_by("path"))
     if not apply_pages:
+        return [], {}, {}
+    return apply_pages, _latest_drafts(apply_pages), _track_titles(apply_pages)
+
+
+def past_timeline_events(today=None, apply_pages=None):
+    """Apply-page timeline events whose date, or end date if it has one, is before `today`. One query beside
+    `load_apply_pages()`."""
+    today = today or date.today()
+    apply_pages, drafts, tracks = apply_pages or load_apply_pages()
+    if not apply_pages:
         return []
-    drafts = _latest_drafts(apply_pages)
-    tracks = _track_titles(apply_pages)
 
     events = []
     published = {page.pk: page for page in apply_pages if _draft_of(page, drafts) is None}
@@ -301,18 +310,68 @@ def past_timeline_events(today=None):
     return findings
 
 
+def _draft_open_houses(page, draft):
+    """The open houses stored in a draft revision, as unsaved OpenHouse objects (with what the report shows)."""
+    open_houses = []
+    for row in draft.get("open_houses") or []:
+        day = _parse_date(row.get("date")) if isinstance(row, dict) else None
+        if day is None:
+            continue
+        open_house = OpenHouse(pk=row.get("pk"), date=day, title=row.get("title") or "")
+        open_house.page = page
+        open_houses.append(open_house)
+    return open_houses
+
+
+def past_open_houses(today=None, apply_pages=None):
+    """Open houses whose day is before `today`: still listed (marked past), but an editor should remove them or
+    add the next ones. As the timeline: the latest revision's rows where a draft waits. One query beside
+    `load_apply_pages()`."""
+    today = today or date.today()
+    apply_pages, drafts, tracks = apply_pages or load_apply_pages()
+    if not apply_pages:
+        return []
+    published = {page.pk: page for page in apply_pages if _draft_of(page, drafts) is None}
+    past = []
+    for open_house in OpenHouse.objects.filter(page_id__in=published, date__lt=today).only(
+        "pk", "page_id", "date", "title"
+    ):
+        open_house.page = published[open_house.page_id]
+        past.append(open_house)
+    for page in apply_pages:
+        draft = _draft_of(page, drafts)
+        if draft is not None:
+            past += [item for item in _draft_open_houses(page, draft) if item.date < today]
+    past.sort(key=lambda item: (item.date, item.title))
+    findings = []
+    for open_house in past:
+        page = open_house.page
+        where = (
+            f"{tracks[page.pk]}: {page.get_admin_display_title()}"
+            if tracks.get(page.pk)
+            else page.get_admin_display_title()
+        )
+        detail = f"Was on {format_date(open_house.date, DATE_FORMAT)}"
+        findings.append(
+            Finding(Problem.PAST_OPEN_HOUSE, open_house, page, open_house.title, where, detail, edit_url(page))
+        )
+    return findings
+
+
 # -- Everything --------------------------------------------------------------------------------
 
 
 def all_findings(today=None, now=None):
-    """Every finding, grouped by problem in `Problem` order. A constant number of queries (at most eight)."""
+    """Every finding, grouped by problem in `Problem` order. A constant number of queries (at most nine)."""
     profiles = load_profiles()
+    apply_pages = load_apply_pages()
     return [
         *people_without_photo(profiles),
         *photos_without_alt_text(profiles),
         *people_without_bio(profiles),
         *stale_profiles(profiles, now=now),
-        *past_timeline_events(today=today),
+        *past_timeline_events(today=today, apply_pages=apply_pages),
+        *past_open_houses(today=today, apply_pages=apply_pages),
     ]
 
 

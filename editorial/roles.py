@@ -48,6 +48,13 @@ COMMUNICATIONS_MODEL_PERMISSIONS = [
     "editorial.change_profileaccount",
     "editorial.delete_profileaccount",
     "people.import_people",
+    # Applicants' questions and open-house registrations: read, mark answered, correct, cancel, delete on request.
+    "admissions.view_question",
+    "admissions.change_question",
+    "admissions.delete_question",
+    "admissions.view_registration",
+    "admissions.change_registration",
+    "admissions.delete_registration",
     INVITE_PERMISSION,
     FRESHNESS_PERMISSION,
 ]

@@ -50,6 +50,7 @@ class HomePage(BasePage):
         "people.PersonIndexPage",
         "programs.ClinicSiteIndexPage",
         "home.StandardPage",
+        "admissions.ContactPage",
     ]
     max_count = 1
 

@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from core.models import BasePage, live_public, live_related
-from core.seo import compact, excerpt, organization_id, page_node
+from core.seo import compact, image_url, organization_id, page_node, plain_text, shorten
 from people.directory import Directory
 from people.residency import FACULTY, GRADUATES, RESIDENCY_YEARS, RESIDENTS, Outcome, latest_graduated_class
 from programs.models import ProgramChildMixin, ProgramPage
@@ -89,14 +89,22 @@ class PersonPage(BasePage):
     def get_job_title(self):
         return ""
 
+    def describe(self):
+        """A sentence about the person from their fields, e.g. 'Maya Okafor, MD, MPH: Director, Primary Care
+        Track. Clinical interests: HIV primary care.' Page types add what they know."""
+        title = self.get_job_title()
+        return f"{self.name_with_credentials}: {title}." if title else f"{self.name_with_credentials}."
+
     def get_meta_description(self):
-        described = self.search_description or self.listing_summary or excerpt(self.bio)
-        if described:
-            return described
-        return ", ".join(part for part in [self.name_with_credentials, self.get_job_title()] if part)
+        """An editor's search description as it is; else a sentence from the fields, then the start of the bio."""
+        if self.search_description:
+            return self.search_description
+        return shorten(f"{self.describe()} {plain_text(self.bio)}".strip())
 
     def get_structured_data(self, request):
-        """The person as a schema.org Person: job title, affiliation (the hospital), interests, school."""
+        """The profile as a schema.org ProfilePage whose main entity is the Person: job title, photo, affiliation
+        (the hospital), interests, school."""
+        url = self.get_full_url(request)
         person = page_node(
             self,
             request,
@@ -108,9 +116,20 @@ class PersonPage(BasePage):
             familyName=self.last_name,
             honorificSuffix=self.credentials,
             jobTitle=self.get_job_title(),
+            image=image_url(request, self.photo, "portrait") if self.photo_id else "",
             affiliation={"@id": organization_id(request)},
         )
-        return [compact({**person, **self.get_structured_details(request)})]
+        profile = compact(
+            {
+                "@type": "ProfilePage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": self.title,
+                "dateModified": self.last_published_at.isoformat() if self.last_published_at else "",
+                "mainEntity": {"@id": person["@id"]},
+            }
+        )
+        return [profile, compact({**person, **self.get_structured_details(request)})]
 
     def get_structured_details(self, request):
         return {}
@@ -165,6 +184,10 @@ class FacultyPage(PersonPage):
 
     def get_job_title(self):
         return self.roles or "Faculty physician"
+
+    def describe(self):
+        interests = ", ".join(tag.name for tag in self.interests)
+        return super().describe() + (f" Clinical interests: {interests}." if interests else "")
 
     @cached_property
     def interests(self):
@@ -269,6 +292,14 @@ class ResidentPage(PersonPage):
         if self.is_graduate:
             return self.outcome_detail
         return f"{self.pgy_label} resident physician" if self.pgy_label else "Resident physician"
+
+    def describe(self):
+        name = self.name_with_credentials
+        school = f" Medical school: {self.medical_school}." if self.medical_school else ""
+        if self.is_graduate:
+            now = f" Now: {self.outcome}." if self.outcome else ""
+            return f"{name}: a graduate of the residency, class of {self.graduation_year}.{now}{school}"
+        return f"{name}: {self.get_job_title()}, class of {self.graduation_year}.{school}"
 
     def get_structured_details(self, request):
         schools = [{"@type": "CollegeOrUniversity", "name": self.medical_school}] if self.medical_school else []

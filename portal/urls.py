@@ -21,6 +21,9 @@ urlpatterns = [
     # Wagtail's sitemap: every live, public page of the requesting site, with its last-published date as lastmod.
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # Applicants' questions and open-house registrations, and the proof-of-work challenges their forms solve.
+    path("applicants/", include("admissions.urls")),
+    path("altcha/", include("altcha_django.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ["portal", "devtools", "demo", "editorial", "accounts", "home", "people", "programs", "core"]
+PACKAGES = ["portal", "devtools", "demo", "editorial", "accounts", "admissions", "home", "people", "programs", "core"]
 
 
 @pytest.fixture
@@ -46,7 +46,28 @@ def add_import(tree, module_path, statement):
 def test_the_real_tree_keeps_every_contract(tree):
     returncode, output = lint_imports(tree)
     assert returncode == 0, output
-    assert "Contracts: 4 kept, 0 broken." in output
+    assert "Contracts: 5 kept, 0 broken." in output
+
+
+def test_admissions_importing_people_fails_naming_the_contract(tree):
+    add_import(tree, "admissions/seats.py", "import people.models")
+    returncode, output = lint_imports(tree)
+    assert returncode == 1, output
+    assert (
+        "admissions (applicants' questions and registrations) builds on core and programs only: not people or home "
+        "BROKEN" in output
+    )
+    assert "admissions.seats -> people.models" in output
+
+
+def test_a_domain_app_importing_admissions_fails_the_layers(tree):
+    add_import(tree, "programs/calendar.py", "import admissions.models")
+    returncode, output = lint_imports(tree)
+    assert returncode == 1, output
+    assert (
+        "Layers: portal > devtools, demo, editorial, accounts > admissions > home, people, programs > core BROKEN"
+        in output
+    )
 
 
 def test_programs_importing_people_fails_naming_the_contract(tree):
@@ -62,7 +83,10 @@ def test_core_importing_a_domain_app_fails_naming_the_contracts(tree):
     returncode, output = lint_imports(tree)
     assert returncode == 1, output
     assert "core imports no other project app BROKEN" in output
-    assert "Layers: portal > devtools, demo, editorial, accounts > home, people, programs > core BROKEN" in output
+    assert (
+        "Layers: portal > devtools, demo, editorial, accounts > admissions > home, people, programs > core BROKEN"
+        in output
+    )
     assert "core.seo -> programs.models" in output
 
 
@@ -78,4 +102,7 @@ def test_core_importing_devtools_fails_the_layers(tree):
     add_import(tree, "core/models.py", "import devtools.tour")
     returncode, output = lint_imports(tree)
     assert returncode == 1, output
-    assert "Layers: portal > devtools, demo, editorial, accounts > home, people, programs > core BROKEN" in output
+    assert (
+        "Layers: portal > devtools, demo, editorial, accounts > admissions > home, people, programs > core BROKEN"
+        in output
+    )

@@ -9,7 +9,7 @@ from wagtail.models import Page, get_page_models
 
 from tests.utils import SiteTestCase
 
-FACTORY_MODULES = ["home.factories", "programs.factories", "people.factories", "core.factories"]
+FACTORY_MODULES = ["home.factories", "programs.factories", "people.factories", "core.factories", "admissions.factories"]
 
 
 def page_factory_registry():

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "core",
     "home",
     "programs",
+    "admissions",
     "people",
     "editorial",
     "accounts",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "csp",
+    "altcha_django",
     "django_tasks",
     "django_tasks_db",
     "storages",
@@ -278,6 +280,33 @@ PASSWORD_RESET_LIMITS = {
     "address": {"requests": 5, "window": 60 * 60},
     "address_and_account": {"requests": 3, "window": 60 * 60},
 }
+# -- Applicants' questions and open-house registrations (admissions/; README) ----------------------------
+# Posts per network address to the questions and registration forms, per window (seconds), all forms together.
+APPLICANT_FORM_LIMIT = {"requests": int(os.environ.get("APPLICANT_FORM_LIMIT", "10")), "window": 60 * 60}
+# Questions and registrations are deleted this many days after they arrive (`manage.py prune_applicant_data`).
+APPLICANT_DATA_RETENTION_DAYS = int(os.environ.get("APPLICANT_DATA_RETENTION_DAYS", "365"))
+# ALTCHA (altcha-django): a proof-of-work the visitor's browser solves, minted and checked here, no third party.
+# Its signing key is derived from SECRET_KEY unless given (settings files call altcha_secret()); solved
+# challenges are remembered in the shared cache, so each is accepted once, by every app server.
+ALTCHA_CACHE_ALIAS = "shared"
+ALTCHA_WIDGET_JS_SOURCE = "vendored"  # the widget from our own static files, never a CDN
+ALTCHA_CHALLENGE = {"algorithm": "PBKDF2/SHA-256", "cost": 5000, "key_prefix": "00", "expires_seconds": 1800}
+# Without REDIS_URL the shared cache is a local directory (process memory in tests), whose add() is not atomic
+# across processes: one solved challenge sent twice at the same instant could pass twice (each post still counts
+# against the per-address limit). altcha-django warns about it (altcha.W001, W017); dev.py and test.py silence
+# that, production keeps the warning unless REDIS_URL is set.
+ALTCHA_LOCAL_CACHE_CHECKS = ["altcha.W001", "altcha.W017"]
+
+
+def altcha_secret(secret_key):
+    """ALTCHA_HMAC_SECRET from the environment, else one derived from SECRET_KEY (never SECRET_KEY itself)."""
+    import hashlib
+    import hmac
+
+    given = os.environ.get("ALTCHA_HMAC_SECRET", "")
+    return given or hmac.new(secret_key.encode(), b"portal.altcha", hashlib.sha256).hexdigest()
+
+
 # Who may read the sign-in audit trail in the admin (besides superusers).
 LOGIN_AUDIT_GROUPS = ["Communications"]
 

@@ -4,6 +4,8 @@ from .base import env_bool
 DEBUG = env_bool("DEBUG", True)
 # A development-only key; production.py rejects any key with this prefix.
 SECRET_KEY = SECRET_KEY or "dev-only-not-for-production-3b1f0c"  # noqa: F405
+ALTCHA_HMAC_SECRET = altcha_secret(SECRET_KEY)  # noqa: F405
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ALTCHA_LOCAL_CACHE_CHECKS  # noqa: F405
 
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"

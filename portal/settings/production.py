@@ -7,6 +7,7 @@ from .base import env_bool, require_base_url, require_secret_key
 
 DEBUG = False
 SECRET_KEY = require_secret_key(SECRET_KEY)  # noqa: F405
+ALTCHA_HMAC_SECRET = altcha_secret(SECRET_KEY)  # noqa: F405
 # Invitation and password-reset emails link here: it must be the address people actually use.
 WAGTAILADMIN_BASE_URL = require_base_url(os.environ.get("WAGTAILADMIN_BASE_URL", ""))
 

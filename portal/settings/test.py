@@ -1,6 +1,8 @@
 from .base import *  # noqa: F403
 
 SECRET_KEY = "dev-only-test-key"
+ALTCHA_HMAC_SECRET = altcha_secret(SECRET_KEY)  # noqa: F405
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ALTCHA_LOCAL_CACHE_CHECKS  # noqa: F405
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405

@@ -5,7 +5,7 @@
 from programs.models.apply import TIME_ZONES, ApplyPage, ApplyTimelineEvent, OpenHouse, default_time_zone
 from programs.models.clinics import ClinicSiteIndexPage, ClinicSitePage
 from programs.models.curriculum import CurriculumPage, CurriculumRotation
-from programs.models.program import ProgramChildMixin, ProgramPage, ProgramSalary, find_program
+from programs.models.program import ProgramChildMixin, ProgramContact, ProgramPage, ProgramSalary, find_program
 
 __all__ = [
     "TIME_ZONES",
@@ -17,6 +17,7 @@ __all__ = [
     "CurriculumRotation",
     "OpenHouse",
     "ProgramChildMixin",
+    "ProgramContact",
     "ProgramPage",
     "ProgramSalary",
     "default_time_zone",

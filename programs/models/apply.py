@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -18,8 +19,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import FAQStreamBlock
-from core.models import RICH_TEXT_FEATURES, BasePage
-from core.seo import compact, excerpt, organization_id
+from core.models import RICH_TEXT_FEATURES, BasePage, ContactSettings
+from core.seo import absolute, compact, excerpt, meta_image_url, organization_id
 from programs.calendar import calendar_response
 from programs.models.program import ProgramChildMixin
 
@@ -133,33 +134,68 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
         return calendar_response(request, self, [], [open_house], slugify(open_house.title) or "open-house")
 
     def get_structured_data(self, request):
-        """Each open house as a schema.org Event, so search engines can list it with its date and format."""
+        """Each open house to come as a schema.org Event, with what Google's event results ask for: name, dates,
+        location (a PostalAddress in person, a VirtualLocation online, both for hybrid), attendance mode, status,
+        image, organizer and a free offer."""
         modes = {
             OpenHouse.Format.VIRTUAL: "OnlineEventAttendanceMode",
             OpenHouse.Format.IN_PERSON: "OfflineEventAttendanceMode",
             OpenHouse.Format.HYBRID: "MixedEventAttendanceMode",
         }
+        contact = ContactSettings.load(request_or_site=request)
+        organizer = {
+            "@type": "Hospital",
+            "@id": organization_id(request),
+            "name": contact.institution_name or contact.program_name,
+            "url": absolute(request, "/"),
+        }
+        image = meta_image_url(request, self)
         page_url = self.get_full_url(request)
+        program_name = self.program.title if self.program else contact.program_name
         events = []
         for open_house in self.get_open_houses():
             if open_house.is_past:
                 continue  # search engines list what is still to come
             url = open_house.registration_url or page_url
-            if open_house.format == OpenHouse.Format.VIRTUAL:
-                location = {"@type": "VirtualLocation", "url": url}
-            else:
-                location = {"@type": "Place", "name": open_house.location, "address": open_house.location}
+            online = {"@type": "VirtualLocation", "url": url}
+            in_person = {
+                "@type": "Place",
+                "name": open_house.location.split(",")[0],
+                "address": compact(
+                    {
+                        "@type": "PostalAddress",
+                        "streetAddress": open_house.location,
+                        "addressLocality": contact.city,
+                        "addressRegion": contact.region,
+                        "addressCountry": "US",
+                    }
+                ),
+            }
+            location = {
+                OpenHouse.Format.VIRTUAL: online,
+                OpenHouse.Format.IN_PERSON: in_person,
+                OpenHouse.Format.HYBRID: [in_person, online],
+            }.get(open_house.format, online)
             event = {
                 "@type": "Event",
                 "name": open_house.title,
-                "description": excerpt(open_house.description, 300),
+                "description": excerpt(open_house.description, 300)
+                or f"{open_house.get_format_display()} open house for applicants to the {program_name}.",
                 "startDate": open_house.starts_at.isoformat(),
                 "endDate": open_house.ends_at.isoformat(),
                 "eventAttendanceMode": f"https://schema.org/{modes.get(open_house.format, modes['virtual'])}",
                 "eventStatus": "https://schema.org/EventScheduled",
                 "location": location,
-                "organizer": {"@id": organization_id(request)},
+                "image": [image],
+                "organizer": organizer,
                 "isAccessibleForFree": True,
+                "offers": {
+                    "@type": "Offer",
+                    "price": 0,
+                    "priceCurrency": "USD",
+                    "availability": "https://schema.org/InStock",
+                    "url": url,
+                },
                 "url": url,
             }
             events.append(compact(event))
@@ -276,13 +312,23 @@ class OpenHouse(Orderable):
         "registration link", blank=True, help_text="Where applicants register (and, for online events, get the link)."
     )
     description = models.CharField(max_length=300, blank=True, help_text="Optional: a sentence on what to expect.")
+    capacity = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text=(
+            "Seats for registering on this site: applicants register here, get a confirmation with a calendar file "
+            "and a reminder, and join a waitlist when it is full (see Applicants → Open-house sessions). "
+            "0: no registration on this site (use the registration link above instead). Removing an open house "
+            "deletes its registrations."
+        ),
+    )
 
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
         FieldRowPanel([FieldPanel("time_zone"), FieldPanel("format")]),
         FieldPanel("location"),
-        FieldPanel("registration_url"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_url")]),
         FieldPanel("description"),
     ]
 

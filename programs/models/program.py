@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
@@ -11,8 +12,9 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FeatureListBlock
-from core.models import BasePage, live_public, prefetch_images
-from core.seo import organization_id, page_node
+from core.models import BasePage, live_public, phone_validator, prefetch_images, prefetch_renditions_of
+from core.seo import compact, image_url, organization_id, page_node
+from core.text import tel_href
 
 
 class ProgramPage(BasePage):
@@ -97,6 +99,14 @@ class ProgramPage(BasePage):
             heading="Facts at a glance",
             help_text="Shown on the track page and the apply page. Leave a fact empty to hide it.",
         ),
+        InlinePanel(
+            "contacts",
+            heading="Contacts",
+            label="Contact",
+            help_text=(
+                "The people applicants can write to: shown in the track's “Questions?” box and to search engines."
+            ),
+        ),
     ]
     search_fields = [
         *BasePage.search_fields,
@@ -113,6 +123,7 @@ class ProgramPage(BasePage):
         "programs.ApplyPage",
         "people.PersonIndexPage",
         "home.StandardPage",
+        "admissions.ContactPage",
     ]
 
     @property
@@ -128,8 +139,22 @@ class ProgramPage(BasePage):
         # Counted from the site pages themselves so the number never disagrees with them.
         return self.live_continuity_sites().count()
 
-    def get_facts(self):
-        """The track's facts as (label, value) pairs, leaving out the empty ones."""
+    # The facts the track page's stats band shows as headline numbers; its "At a glance" box leaves them out.
+    HEADLINE_FACTS = (
+        "Residents per year",
+        "Length",
+        "Schedule",
+        "Continuity clinic sites",
+        "Ambulatory rotation weeks",
+    )
+
+    def get_facts(self, headline=True):
+        """The track's facts as (label, value) pairs, leaving out the empty ones (and the headline ones, which the
+        stats band shows, unless `headline`)."""
+        facts = self._all_facts()
+        return facts if headline else [(label, value) for label, value in facts if label not in self.HEADLINE_FACTS]
+
+    def _all_facts(self):
         facts = []
         if self.positions_per_year:
             prefix = "Approximately " if self.positions_are_approximate else ""
@@ -182,8 +207,22 @@ class ProgramPage(BasePage):
     def get_apply_page(self):
         return self.apply_page
 
+    @cached_property
+    def _contacts(self):
+        contacts = self.contacts.all()
+        if isinstance(contacts, QuerySet):  # a preview holds them in memory
+            # The photos with the contacts, and their portraits in one more query, only when there are any.
+            contacts = list(contacts.select_related("photo"))
+            prefetch_renditions_of([contact.photo for contact in contacts], "portrait")
+        return list(contacts)
+
+    def get_contacts(self):
+        """The named people applicants can write to (director, coordinator...), in the editors' order."""
+        return self._contacts
+
     def get_structured_data(self, request):
-        """The track as a schema.org EducationalOccupationalProgram: length, positions and application dates."""
+        """The track as a schema.org EducationalOccupationalProgram: length, positions and application dates; its
+        contacts as Persons who work for the institution."""
         dates = self.apply_page.get_milestone_dates() if self.apply_page is not None else {}
         program = page_node(
             self,
@@ -196,10 +235,13 @@ class ProgramPage(BasePage):
             programType="Graduate medical education (residency)",
             educationalProgramMode="onsite",
             timeToComplete=f"P{self.duration_years}Y" if self.duration_years else "",
-            maximumEnrollment=self.positions_per_year,
+            # An approximate number is not a maximum: say it in words instead.
+            maximumEnrollment=None if self.positions_are_approximate else self.positions_per_year,
             **dates,
         )
-        return [program]
+        contacts = enumerate(self.get_contacts(), 1)
+        people = [contact.get_structured_data(request, program["url"], number) for number, contact in contacts]
+        return [program, *people]
 
     @cached_property
     def _sections(self):
@@ -212,12 +254,71 @@ class ProgramPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["facts"] = self.get_facts()
         context["stats"] = self.get_stats()
+        context["facts"] = self.get_facts(headline=not context["stats"])
         context["sections"] = self.get_sections()
+        context["contacts"] = self.get_contacts()
         context["apply_page"] = self.apply_page
         context["next_event"] = self.apply_page.get_next_event() if self.apply_page else None
         return context
+
+
+class ProgramContact(Orderable):
+    """A named person applicants can write to about the track: its director, coordinator..."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Program director"
+        ASSOCIATE_DIRECTOR = "associate_director", "Associate program director"
+        COORDINATOR = "coordinator", "Program coordinator"
+        OTHER = "other", "Other"
+
+    page = ParentalKey(ProgramPage, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(max_length=30, choices=Role.choices, help_text="What they are to applicants.")
+    name = models.CharField(max_length=120, help_text="With credentials, e.g. 'Grace Lindqvist, MD'.")
+    job_title = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Optional: their title as it should be shown, e.g. 'Director, Primary Care Track'. "
+        "Leave blank to show the role.",
+    )
+    photo = models.ForeignKey(
+        "core.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional: a portrait (shown small, square).",
+    )
+    email = models.EmailField(blank=True, help_text="Where applicants can write to them.")
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator], help_text="Optional.")
+
+    panels = [
+        FieldRowPanel([FieldPanel("role"), FieldPanel("name")]),
+        FieldPanel("job_title"),
+        FieldPanel("photo"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+    ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def title(self):
+        return self.job_title or self.get_role_display()
+
+    def get_structured_data(self, request, program_url, number):
+        return compact(
+            {
+                "@type": "Person",
+                "@id": f"{program_url}#contact-{number}",
+                "name": self.name,
+                "jobTitle": self.title,
+                "email": self.email,
+                "telephone": tel_href(self.phone).removeprefix("tel:"),
+                "image": image_url(request, self.photo, "portrait") if self.photo_id else "",
+                "worksFor": {"@id": organization_id(request)},
+            }
+        )
 
 
 class ProgramSalary(Orderable):

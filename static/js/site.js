@@ -16,3 +16,12 @@
         if (menu.open && !menu.contains(event.target)) menu.open = false;
     });
 })();
+
+// The directory's filters are a disclosure, closed at first so a phone shows results on its first screen; on a wide
+// screen they sit beside the results, so open them there.
+(() => {
+    const wide = window.matchMedia("(min-width: 60rem)");
+    for (const details of document.querySelectorAll("details[data-open-when-wide]")) {
+        if (wide.matches) details.open = true;
+    }
+})();

@@ -245,9 +245,13 @@ def test_works_without_javascript(demo_site, browser):
 
     _visit(page, demo_site.url + demo_site.pages["faculty index"])
     before = _result_count(page)
+    filters = page.locator("details.filters > summary")
+    assert filters.is_visible(), "The filters' disclosure is missing"
+    assert not page.locator("select[name=interest]").is_visible(), "On a phone the filters should start closed"
+    filters.click()
     page.select_option("select[name=interest]", index=1)
     with page.expect_navigation():
-        page.locator("form.filters button[type=submit]").click()
+        page.locator("details.filters form button[type=submit]").click()
     assert "interest=" in page.url, f"The filter form did not submit as a GET: {page.url}"
     assert 0 < _result_count(page) < before, "The interest filter did not narrow the list"
 

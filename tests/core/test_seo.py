@@ -116,7 +116,8 @@ class PageMetaTests(SiteTestCase):
         (program,) = nodes(graph, "EducationalOccupationalProgram")
         self.assertEqual(program["name"], "Primary Care Track")
         self.assertEqual(program["timeToComplete"], "P3Y")
-        self.assertEqual(program["maximumEnrollment"], 7)
+        # "Approximately 7" is not a maximum: no maximumEnrollment rather than a wrong one.
+        self.assertNotIn("maximumEnrollment", program)
         self.assertEqual(program["applicationStartDate"], "2026-09-02")
         self.assertEqual(program["applicationDeadline"], "2026-10-15")
         self.assertEqual(program["startDate"], "2027-07-01")
@@ -191,6 +192,10 @@ class PageMetaTests(SiteTestCase):
         self.assertEqual(event["startDate"], "2031-01-15T12:00:00-05:00")
         self.assertEqual(event["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode")
         self.assertEqual(event["location"], {"@type": "VirtualLocation", "url": "https://example.org/register"})
+        self.assertEqual(event["eventStatus"], "https://schema.org/EventScheduled")
+        self.assertEqual(event["organizer"]["name"], "Example Medical Center")
+        self.assertEqual(event["organizer"]["url"], "http://localhost/")
+        self.assertEqual(event["image"], ["http://localhost/static/img/social-default.png"])
 
     def test_json_ld_cannot_be_closed_by_content(self):
         page = StandardPageFactory(parent=self.tree.home, title="</script><script>alert(1)</script>")

@@ -17,7 +17,7 @@ from editorial.roles import COMMUNICATIONS_GROUP, FACULTY_GROUP
 from editorial.wagtail_hooks import register_content_freshness_menu_item
 from people.factories import FacultyPageFactory, ResidentPageFactory
 from people.models import FacultyPage
-from programs.models import ApplyTimelineEvent
+from programs.models import ApplyTimelineEvent, OpenHouse
 from tests.utils import is_refused
 
 REPORT_URL = "/admin/reports/content-freshness/"
@@ -235,11 +235,59 @@ def test_all_findings_are_grouped_in_problem_order(tree):
         "No bio",
         "Not updated in the last 12 months",
         "Timeline date has passed",
+        "Open house has passed",
     ]
     counts = {g["kind"]: g["count"] for g in groups}
     assert counts["no_photo"] == 1
     assert counts["no_bio"] == 1
     assert counts["past_date"] >= 1
+
+
+def add_open_house(apply_page, title, day):
+    return OpenHouse.objects.create(
+        page=apply_page, title=title, date=day, start_time=datetime.time(17), end_time=datetime.time(18), sort_order=99
+    )
+
+
+def test_an_open_house_whose_day_has_passed_is_flagged(tree):
+    past = add_open_house(tree.apply, "Virtual open house in August", TODAY - 10 * DAY)
+    add_open_house(tree.apply, "Open house tomorrow", TODAY + DAY)
+    add_open_house(tree.apply, "Open house today", TODAY)
+
+    findings = freshness.past_open_houses()
+
+    assert [f.title for f in findings] == ["Virtual open house in August"]
+    (finding,) = findings
+    assert finding.problem == "Open house has passed"
+    assert finding.item == past
+    assert finding.context == f"{tree.track.title}: {tree.apply.title}"
+    day = TODAY - 10 * DAY
+    assert finding.detail == f"Was on {day.day} {day.strftime('%B')} {day.year}"
+    assert finding.edit_url == reverse("wagtailadmin_pages:edit", args=[tree.apply.pk])
+
+
+def test_a_past_open_house_in_a_waiting_draft_is_flagged_from_the_draft(tree):
+    apply_page = tree.apply.specific
+    apply_page.refresh_from_db()
+    apply_page.open_houses = [
+        OpenHouse(
+            title="Draft-only session that passed",
+            date=TODAY - 3 * DAY,
+            start_time=datetime.time(9),
+            end_time=datetime.time(10),
+        )
+    ]
+    apply_page.save_revision()
+
+    assert [f.title for f in freshness.past_open_houses()] == ["Draft-only session that passed"]
+
+
+def test_the_report_lists_past_open_houses(tree, client, comms_user):
+    add_open_house(tree.apply, "Clinic tour that happened", TODAY - 5 * DAY)
+    client.force_login(comms_user)
+    html = client.get(reverse("editorial_content_freshness")).content.decode()
+    assert "Open house has passed (1)" in html
+    assert "Clinic tour that happened" in html
 
 
 # -- Queries -----------------------------------------------------------------------------------
@@ -281,7 +329,7 @@ def test_findings_cost_a_constant_number_of_queries(tree):
         many_findings = freshness.all_findings()
 
     assert len(many_findings) > len(few_findings) * 5
-    assert len(few) == len(many) <= 8
+    assert len(few) == len(many) <= 9
 
 
 def test_report_costs_a_constant_number_of_queries(tree, client, comms_user):

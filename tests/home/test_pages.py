@@ -1,6 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from admissions.models import ContactPage
 from home.factories import StandardPageFactory
 from home.models import HomePage, StandardPage
 from people.models import PersonIndexPage
@@ -12,7 +13,7 @@ from tests.utils import PageTypeRulesMixin, SiteTestCase, visible_text
 class HomePageTests(PageTypeRulesMixin, SiteTestCase):
     model = HomePage
     parents = {Page}
-    subpages = {ProgramPage, PersonIndexPage, ClinicSiteIndexPage, StandardPage}
+    subpages = {ProgramPage, PersonIndexPage, ClinicSiteIndexPage, StandardPage, ContactPage}
 
     def test_only_one_home_page(self):
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))

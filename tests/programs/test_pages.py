@@ -4,6 +4,7 @@ import re
 from django.core.exceptions import ValidationError
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from admissions.models import ContactPage
 from core.models import ContactSettings
 from home.models import HomePage, StandardPage
 from people.factories import FacultyPageFactory
@@ -35,7 +36,7 @@ def tables(html):
 class ProgramPageTests(PageTypeRulesMixin, SiteTestCase):
     model = ProgramPage
     parents = {HomePage}
-    subpages = {CurriculumPage, ClinicSiteIndexPage, ApplyPage, PersonIndexPage, StandardPage}
+    subpages = {CurriculumPage, ClinicSiteIndexPage, ApplyPage, PersonIndexPage, StandardPage, ContactPage}
 
     def test_renders_introduction_mission_and_facts(self):
         track = self.tree.track
@@ -46,7 +47,7 @@ class ProgramPageTests(PageTypeRulesMixin, SiteTestCase):
             track.mission,
             "Residents learn in diverse settings.",
             "Personalized mentorship",
-            "Approximately 7",
+            "residents a year, approximately",
             "4+1",
             "one week of continuity clinic every fifth week",
             "32",
@@ -110,6 +111,7 @@ class ProgramPageTests(PageTypeRulesMixin, SiteTestCase):
                 "visa_policy": "",
                 "score_policy": "",
                 "salaries": inline_formset([{"year_label": "PGY-1", "amount": "70000"}]),
+                "contacts": inline_formset([]),
             }
         )
         self.assertCanCreate(self.tree.home, ProgramPage, data)
@@ -119,7 +121,7 @@ class ProgramPageTests(PageTypeRulesMixin, SiteTestCase):
         self.assertEqual(len(track.distinctive_features[0].value), 1)
 
     def test_is_previewable(self):
-        self.assert_previewable(self.tree.track, self.tree.track.introduction, "Approximately 7")
+        self.assert_previewable(self.tree.track, self.tree.track.introduction, "residents a year, approximately")
 
 
 class CurriculumPageTests(PageTypeRulesMixin, SiteTestCase):
@@ -388,6 +390,7 @@ class ApplyPageTests(PageTypeRulesMixin, SiteTestCase):
                             "format": "virtual",
                             "location": "",
                             "registration_url": "https://example.org/register",
+                            "capacity": "0",
                             "description": "Meet the residents.",
                         }
                     ]

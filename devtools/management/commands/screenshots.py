@@ -6,6 +6,7 @@ stop of devtools.tour in Debian's Chromium, full page, into docs/screenshots/<st
 rendered from its template, as Django would serve it.
 """
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -67,6 +68,8 @@ class Command(BaseCommand):
                     if not only or "my profile" in only.lower():
                         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                             self.photograph_self_service(browser, base, output)
+                    if not only or "applicants" in only.lower():
+                        self.photograph_applicants(browser, base, output)
                     browser.close()
             finally:
                 server.terminate()
@@ -138,6 +141,67 @@ class Command(BaseCommand):
         faculty.goto(f"{base}/admin/my-profile/")
         self.admin_shot(faculty, output, "admin-my-profile-changes-requested", widths=(1280, 360))
 
+    def photograph_applicants(self, browser, base, output):
+        """The applicants' forms as a person fills them (the proof-of-work solved), the emails they and the program
+        office get, and Communications' listings. Adds a question and registrations to the throwaway database."""
+        # The rows are made and read here while Playwright's event loop runs in this thread; nothing else uses the
+        # database meanwhile (as in the browser tests' conftest).
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        session = applicant_session()
+        solved = "!!document.querySelector('altcha-widget input[name=challenge]')?.value"
+        for width in (360, 1280):
+            page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+            page.goto(f"{base}/applicants/questions/")
+            page.get_by_label("Your name", exact=True).fill("Priya Natarajan")
+            page.get_by_label("Your email address", exact=True).fill("priya.natarajan@example.com")
+            page.get_by_label("Your question", exact=True).fill(
+                "Can a resident keep the same continuity clinic for all three years?"
+            )
+            page.get_by_label("A medical student").check()
+            wait_for(page, solved)
+            self.page_shot(page, output, "applicants-question-form-filled", width)
+            page.get_by_role("button", name="Send your question").click()
+            page.wait_for_url("**/thanks/**")
+            page.goto(f"{base}/applicants/open-houses/{session['roomy']}/register/")
+            page.get_by_label("Your name", exact=True).fill(f"Tomás Ibarra {width}")
+            page.get_by_label("Your email address", exact=True).fill(f"tomas.{width}@example.com")
+            page.get_by_label("Your medical school", exact=True).fill("Example School of Medicine")
+            wait_for(page, solved)
+            self.page_shot(page, output, "applicants-registration-form-filled", width)
+            page.get_by_role("button", name="Reserve my seat").click()
+            page.wait_for_url("**/registration/**")
+            self.page_shot(page, output, "applicants-registration-confirmed", width)
+            page.goto(f"{base}/applicants/open-houses/{session['full']}/register/")
+            self.page_shot(page, output, "applicants-registration-full-waitlist", width)
+            page.context.close()
+
+        for name, message in applicant_emails(session):
+            html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+            for width in (360, 1280):
+                page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+                page.set_content(html)
+                self.page_shot(page, output, f"applicants-email-{name}", width)
+                page.context.close()
+
+        communications = sign_in(browser, base, "comms", "comms-demo")
+        for path, name in [
+            ("/admin/applicants/questions/", "admin-applicants-questions"),
+            ("/admin/applicants/registrations/", "admin-applicants-registrations"),
+            ("/admin/applicants/open-houses/", "admin-applicants-sessions"),
+            (f"/admin/applicants/open-houses/{session['roomy']}/email/", "admin-applicants-email-registrants"),
+        ]:
+            communications.goto(base + path)
+            self.admin_shot(communications, output, name, widths=(1280, 360))
+
+    def page_shot(self, page, output, name, width):
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": height})
+        path = output / f"{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size({"width": width, "height": 800})
+        shrink(path)
+        self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+
     def admin_shot(self, page, output, name, widths=(1280,)):
         """The admin scrolls inside its own columns: photograph it in a viewport as tall as its content."""
         for width in widths:
@@ -151,6 +215,49 @@ class Command(BaseCommand):
             shrink(path)
             self.stdout.write(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
         page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def applicant_session():
+    """Two sessions of the demo's apply page for the pictures: one with room, one full with someone waiting."""
+    import datetime
+
+    from django.utils import timezone
+
+    from admissions import seats
+    from programs.models import ApplyPage, OpenHouse
+
+    apply_page = ApplyPage.objects.live().first()
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    common = {"page": apply_page, "date": day, "start_time": datetime.time(17), "end_time": datetime.time(18, 30)}
+    roomy = OpenHouse.objects.create(title="Evening open house: meet the residents", capacity=30, **common)
+    full = OpenHouse.objects.create(title="Small-group clinic tour", capacity=1, **common)
+    seated, _ = seats.register(full.pk, "Ana Castillo", "ana.castillo@example.com", "Example School of Medicine")
+    waiting, _ = seats.register(full.pk, "Ben Okoro", "ben.okoro@example.com", "Example College of Medicine")
+    return {"roomy": roomy.pk, "full": full.pk, "seated": seated, "waiting": waiting}
+
+
+def applicant_emails(session):
+    """(name, message) of every applicant email, built as the worker builds them."""
+    from admissions.emails import question_emails, registration_email
+    from admissions.models import Question
+
+    notification, acknowledgement = question_emails(Question.objects.latest("received_at"))
+    return [
+        ("question-notification", notification),
+        ("question-acknowledgement", acknowledgement),
+        ("registration-confirmed", registration_email(session["seated"], "confirmed")),
+        ("registration-waitlisted", registration_email(session["waiting"], "waitlisted")),
+        ("registration-reminder", registration_email(session["seated"], "reminder")),
+        ("registration-cancelled", registration_email(session["waiting"], "cancelled")),
+    ]
+
+
+def wait_for(page, expression, timeout=60):
+    for _ in range(int(timeout * 20)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise CommandError(f"Timed out waiting for {expression}")
 
 
 def sign_in(browser, base, username, password):
