@@ -133,6 +133,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
+# SQLite has one writer at a time; the server, the task worker and the scheduler all write. So:
+# - WAL: readers never wait for the writer, nor the writer for readers (persistent in the file);
+#   synchronous=NORMAL is WAL's recommended durability (a power cut may lose the last commits, never
+#   corrupt the file).
+# - IMMEDIATE: a transaction takes the write lock at BEGIN. A deferred one that reads, then writes,
+#   fails at once with "database is locked" when another process wrote meanwhile, and the busy
+#   timeout cannot help it; an immediate one simply waits its turn.
+# - A busy timeout of SQLITE_BUSY_TIMEOUT (20 s): how long a writer waits for another. Under
+#   gunicorn's 30 s request timeout, so a request that waits still gets its answer; every writer,
+#   an import included, holds the lock for far less.
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches. "default" is Wagtail's own (site root paths, renditions): process-local memory unless
