@@ -29,9 +29,12 @@ migrate: $(VENV)/.runtime  ## apply database migrations
 demo: migrate  ## build (or refresh) the demo site and its users
 	$(PY) manage.py load_demo
 
-run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker and scheduled publishing beside it
+# The worker is restarted whenever it exits (a crash, a kill): imports and renditions never silently stop.
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker (restarted if it exits) and scheduled publishing beside it
 	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; done ) & scheduler=$$!; \
-	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do $(PY) manage.py db_worker --no-reload --interval 1 & child=$$!; wait $$child; \
+	  echo "The task worker exited ($$?); starting it again in 2 s." >&2; sleep 2; done ) & worker=$$!; \
 	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

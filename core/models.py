@@ -315,3 +315,13 @@ def prefetch_images(queryset, field, *set_names):
 
     images = CustomImage.objects.prefetch_renditions(*specs_for(*set_names))
     return queryset.prefetch_related(Prefetch(field, queryset=images))
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life (core.worker): a task whose worker stopped beating has been abandoned."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"worker {self.worker_id} last seen {self.last_seen:%Y-%m-%d %H:%M:%S}"

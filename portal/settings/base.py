@@ -233,6 +233,10 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# The worker beats every TASK_WORKER_HEARTBEAT_SECONDS; a task whose worker has not beaten for
+# TASK_WORKER_LEASE_SECONDS is shown, and recorded, as failed (core.worker).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "60"))
 # How long a database outage's 503 asks clients and crawlers to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
@@ -430,6 +434,7 @@ LOGGING = {
         # Outages are reported once by core.cache_backends / core.faults, not once per call.
         "django_redis": {"level": "CRITICAL"},
         "django_tasks_db": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        "portal.worker": {"level": os.environ.get("LOG_LEVEL", "INFO")},
         # What the admin's report-only policy would block, once an hour each (core.security.csp_report).
         "portal.csp": {"level": os.environ.get("CSP_LOG_LEVEL", "INFO")},
     },
