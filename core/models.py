@@ -152,6 +152,13 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         """schema.org nodes (dicts) describing this page's subject, for its JSON-LD. None by default."""
         return []
 
+    # Where "Apply" leads (apply_url in core/templatetags/navigation_tags.py): the page types that take
+    # applications say so, and a page that knows its apply page without a query (itself, its track's) returns it.
+    takes_applications = False
+
+    def get_apply_page(self):
+        return None
+
 
 def maps_url(*parts):
     """A Google Maps search link for an address. It opens the maps app on Android and iOS (or the maps website);
