@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from core import signals, tasks
+        from core import signals, site_address, tasks  # noqa: F401 (site_address registers a system check)
         from core.exports import protect_wagtail_csv_exports
         from core.images import AVIF_SPEED, use_faster_avif_encoding
         from core.uploads import apply_pillow_pixel_cap
