@@ -340,7 +340,12 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # how authenticator apps label the account
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # no SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The pixel budget of every upload (image library and portraits; core.uploads): a JPEG up to 30 million pixels
+# (decoded at reduced scale), any other type up to 10 million (decoded whole); originals are stored at most
+# 2,560 px a side. Memory of an upload and of its renditions stays under 150 MB (tests/core/test_upload_memory.py).
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000  # also Pillow's own cap (core.uploads.apply_pillow_pixel_cap)
+IMAGE_MAX_FULL_DECODE_PIXELS = 10_000_000
+STORED_IMAGE_SIDE = 2560
 # Every image upload form checks size, type and pixel count from the file's header before decoding it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
