@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format names of the types we accept (no SVG: it can carry script).
@@ -49,7 +49,9 @@ def max_image_pixels():
 
 def max_pixels_for(format_name):
     """JPEG decodes at a reduced scale; every other type is decoded whole, so its budget is smaller."""
-    return max_image_pixels() if format_name == "JPEG" else min(max_image_pixels(), settings.IMAGE_MAX_FULL_DECODE_PIXELS)
+    if format_name == "JPEG":
+        return max_image_pixels()
+    return min(max_image_pixels(), settings.IMAGE_MAX_FULL_DECODE_PIXELS)
 
 
 def stored_image_side():
@@ -145,7 +147,9 @@ def apply_pillow_pixel_cap():
     Image.MAX_IMAGE_PIXELS = max_image_pixels()
 
 
-DAMAGED_MESSAGE = "This image file is damaged or incomplete, so it cannot be shown. Export or save it again and upload that."
+DAMAGED_MESSAGE = (
+    "This image file is damaged or incomplete, so it cannot be shown. Export or save it again and upload that."
+)
 # What Pillow raises on a file whose header is fine and whose pixels are not.
 DECODING_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, struct.error, MemoryError)
 SAVE_OPTIONS = {

@@ -1,7 +1,7 @@
 import logging
-from contextlib import nullcontext
 import re
 import unicodedata
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.conf import settings

@@ -14,6 +14,7 @@ task whose worker was killed stays RUNNING for ever. Here (`manage.py db_worker`
 import logging
 import threading
 import time
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -90,10 +91,12 @@ def reap_abandoned_tasks(also_worker_id=None):
     live_workers = live_worker_ids() - {also_worker_id}
     reaped = 0
     for db_result in DBTaskResult.objects.running():
-        if is_abandoned(db_result, live_workers) or (db_result.worker_ids or [None])[-1] == also_worker_id:
-            if mark_abandoned(db_result):
-                logger.warning("Task %s (%s) was abandoned by its worker: marked failed.", db_result.pk, db_result.task_path)
-                reaped += 1
+        lost = (db_result.worker_ids or [None])[-1] == also_worker_id
+        if (lost or is_abandoned(db_result, live_workers)) and mark_abandoned(db_result):
+            logger.warning(
+                "Task %s (%s) was abandoned by its worker: marked failed.", db_result.pk, db_result.task_path
+            )
+            reaped += 1
     return reaped
 
 
@@ -120,10 +123,8 @@ class Heartbeat(threading.Thread):
     def stop(self):
         self.stopped.set()
         self.join(timeout=heartbeat_seconds() + settings.SQLITE_BUSY_TIMEOUT)
-        try:
+        with suppress(DatabaseError):  # else the lease runs out by itself
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        except DatabaseError:
-            pass  # the lease runs out by itself
 
 
 class ResilientWorker(Worker):

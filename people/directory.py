@@ -1,7 +1,8 @@
 """The people directory behind a PersonIndexPage: filters, sections, pagination and the graduates' outcomes.
 
 The site-wide directory also filters by track (`?track=<the track page's slug>`); a track's own directory
-lists only that track's people already. Filters are a plain GET form, so a filtered list is a link that can be bookmarked or shared, and works without
+lists only that track's people already. Filters are a plain GET form, so a filtered list is a link that can be
+bookmarked or shared, and works without
 JavaScript. A value that is not one of a filter's choices (a typo, an old bookmark, junk) is ignored, never an
 error: choices come from the people in the directory, so an unknown value never reaches a query.
 

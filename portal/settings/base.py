@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "people",
     "editorial",
     "accounts",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

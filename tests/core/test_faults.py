@@ -8,7 +8,6 @@ from contextlib import ExitStack
 from unittest import mock
 
 from django.db import transaction
-
 from django.db.utils import InterfaceError, OperationalError
 from django.test import TestCase, override_settings
 from wagtail.contrib.search_promotions.models import Query

@@ -6,7 +6,6 @@ its resident memory at its peak (the kernel's VmHWM, against the resident size j
 Pillow's pixel buffers are not Python allocations, so tracemalloc alone would not see them.
 """
 
-import io
 import json
 import subprocess
 import sys

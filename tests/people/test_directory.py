@@ -291,7 +291,11 @@ class TrackFilterTests(SiteTestCase):
 
     def test_the_track_filter_offers_the_tracks_people_belong_to(self):
         choices = self.get().context["filter_form"].fields["track"].choices
-        expected = [("", "Any track"), ("categorical", "Categorical Track"), (self.tree.track.slug, "Primary Care Track")]
+        expected = [
+            ("", "Any track"),
+            ("categorical", "Categorical Track"),
+            (self.tree.track.slug, "Primary Care Track"),
+        ]
         self.assertEqual(choices, expected)
 
     def test_each_track_lists_its_faculty_residents_and_graduates(self):
