@@ -69,4 +69,4 @@ format: $(VENV)/.dev  ## apply ruff and djhtml formatting
 	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
 
 clean:  ## remove the virtualenv, the SQLite database, media and the local shared cache
-	rm -rf $(VENV) db.sqlite3 media .test-media static_collected var
+	rm -rf $(VENV) db.sqlite3 media private-media .test-media .test-private-media static_collected var

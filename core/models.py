@@ -11,6 +11,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.storage import is_private_name, private_name
+
 # The rich text features the design actually styles; editors get nothing else.
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 RICH_TEXT_WITH_HEADINGS = ["h2", "h3", *RICH_TEXT_FEATURES]
@@ -31,13 +33,31 @@ class CustomImage(AbstractImage):
 
     search_fields = [*AbstractImage.search_fields, index.SearchField("alt_text")]
 
+    # Set on a new image before it is saved: its file is stored privately, under an unguessable name (core.storage).
+    store_privately = False
+
     @property
     def default_alt_text(self):
         return self.alt_text or self.description or self.title
 
+    @property
+    def is_private(self):
+        return is_private_name(self.file.name)
+
+    def get_upload_to(self, filename):
+        if self.store_privately:
+            return private_name("original_images", filename)
+        return super().get_upload_to(filename)
+
 
 class CustomRendition(AbstractRendition):
     image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    def get_upload_to(self, filename):
+        """A private image's renditions are private too (their names start with its unguessable one)."""
+        if self.image.is_private:
+            return f"private/images/{self.file.field.storage.get_valid_name(filename)}"
+        return super().get_upload_to(filename)
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)

@@ -7,11 +7,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import ThrottledPasswordResetView
 from core import views as core_views
+from core.private_media import serve_private_media
 from core.security import csp_report
 
 urlpatterns = [
     # Wagtail's own reset form, throttled per address and per account; the rest of the reset flow is Wagtail's.
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    # Private media (unapproved portraits): under /admin/ for two-step verification, before Wagtail's admin so an
+    # anonymous visitor gets a 404, not a sign-in page that would say the file exists.
+    path("admin/private-media/<path:name>", serve_private_media, name="private_media"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),

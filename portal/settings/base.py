@@ -306,8 +306,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Private media (core.storage): portraits waiting for approval, outside MEDIA_ROOT, served by a view that checks
+# who asks. Never serve this directory directly.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Media on S3-compatible object storage (AWS S3, MinIO, Ceph, R2...) when a bucket is named, so any
@@ -316,7 +319,7 @@ STORAGES = {
 MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
 if MEDIA_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.BucketMediaStorage",  # private names under private/ (README: the bucket policy)
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
             "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
+from core.site_address import address_of
 from home.demo import content
 from home.demo.builder import (
     ImageLoader,
@@ -56,7 +57,8 @@ class Command(BaseCommand):
                 remove_welcome_page(report)
 
                 PageBuilder(refs, report, refresh=refresh).build(content.page_specs())
-                ensure_site(refs.page("home"), content.SITE_NAME, report)
+                # At the address `make run` serves (HOST, PORT): canonical links, the sitemap and calendar files.
+                ensure_site(refs.page("home"), content.SITE_NAME, report, address_of(settings.WAGTAILADMIN_BASE_URL))
                 ensure_contact_settings(content.CONTACT_SETTINGS, report, refresh=refresh)
                 users += ensure_editorial_demo(
                     refs.page("people"), refs.page(f"person:{content.person_key(content.DEMO_FACULTY_EDITOR)}")
