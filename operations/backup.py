@@ -29,8 +29,11 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from core.storage import PRIVATE_PREFIX
+
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
+PRIVATE_DIR = PRIVATE_PREFIX.rstrip("/")
 FORMAT_VERSION = 1
 
 
@@ -39,7 +42,13 @@ class BackupError(Exception):
 
 
 def media_files(storage=default_storage, path=""):
-    """Every file name in `storage`, recursively."""
+    """Every file name in `storage`, recursively, private media included (core.storage keeps it apart on local
+    disk, so it is listed by its own prefix there)."""
+    if path == "":
+        directories, _ = storage.listdir("")
+        if PRIVATE_DIR not in directories:
+            with suppress(FileNotFoundError):
+                yield from media_files(storage, PRIVATE_DIR)
     directories, files = storage.listdir(path)
     for name in files:
         yield f"{path}/{name}" if path else name
