@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from wagtail.images import get_image_model
-from wagtail.images.permissions import permission_policy
+from wagtail.permissions import policy_registry
 
 from core.storage import PRIVATE_PREFIX, is_private_name
 
@@ -34,7 +34,8 @@ def may_see_private_image(user, image):
         return False
     if image.uploaded_by_user_id == user.pk:
         return True
-    return permission_policy.user_has_permission_for_instance(user, "change", image)
+    policy = policy_registry.get_by_type(type(image))
+    return policy.user_has_permission_for_instance(user, "change", image)
 
 
 def serve_private_media(request, name):
