@@ -25,10 +25,11 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG or settings.SERVE_MEDIA:
     from django.conf.urls.static import static
 
-    # In production media lives on shared storage served by the web server.
+    # In production media lives on shared storage served by the web server. Never private media: that is
+    # outside MEDIA_ROOT (core.storage).
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -306,6 +306,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Django itself serves MEDIA_ROOT at MEDIA_URL when DEBUG is on, or when this is (the browser tests' live server).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Private media (core.storage): portraits waiting for approval, outside MEDIA_ROOT, served by a view that checks
 # who asks. Never serve this directory directly.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))

@@ -9,6 +9,7 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
+SERVE_MEDIA = True  # the browser tests load images from the live server
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Everything in-process unless a test says otherwise: the page cache off (tests that need it turn
