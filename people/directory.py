@@ -3,7 +3,8 @@
 The site-wide directory also filters by track (`?track=<the track page's slug>`); a track's own directory
 lists only that track's people already. Filters are a plain GET form, so a filtered list is a link that can be
 bookmarked or shared, and works without JavaScript. A value that is not one of a filter's choices (a typo, an old
-bookmark, junk) is ignored, never an error: choices come from the people in the directory, so an unknown value never reaches a query.
+bookmark, junk) is ignored, never an error: choices come from the people in the directory, so an unknown value
+never reaches a query.
 
 Faculty, current residents and graduates are three querysets listed one after another and paginated as one list
 (core.pagination.Sections): a page of the directory costs the same queries with 10 people or 10,000.
