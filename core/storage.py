@@ -8,6 +8,7 @@ What goes there: a portrait a faculty member uploaded that Communications has no
 unguessable name, with its renditions; approval moves it to public media (`make_image_public`).
 """
 
+import os
 import posixpath
 import secrets
 
@@ -45,6 +46,13 @@ class MediaStorage(PrivateURLsMixin, FileSystemStorage):
         if is_private_name(name):
             return safe_join(settings.PRIVATE_MEDIA_ROOT, name[len(PRIVATE_PREFIX) :])
         return super().path(name)
+
+    def _save(self, name, content):
+        saved = super()._save(name, content)  # relative to MEDIA_ROOT: "../private-media/..." for a private one
+        if not is_private_name(name):
+            return saved
+        full_path = os.path.normpath(os.path.join(self.location, saved))
+        return PRIVATE_PREFIX + os.path.relpath(full_path, settings.PRIVATE_MEDIA_ROOT).replace(os.sep, "/")
 
 
 class BucketMediaStorage(PrivateURLsMixin, S3Storage):
