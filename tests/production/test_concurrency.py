@@ -69,6 +69,19 @@ def manage(env, *args, timeout=600):
     return completed.stdout
 
 
+def shell(env, code):
+    """The last line `code` prints, run by `manage.py shell` (which may print a line of its own first)."""
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def wait_for_task(env, task_id, states, timeout):
+    deadline = time.monotonic() + timeout
+    while (state := shell(env, TASK_STATE.format(task_id=task_id))) not in states:
+        assert time.monotonic() < deadline, f"the task is still {state} after {timeout} s"
+        time.sleep(1)
+    return state
+
+
 def base_environment(work, port):
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_", "DATABASE_URL", "REDIS"))},
@@ -188,7 +201,7 @@ def backend(request, tmp_path):
 
 
 def live_pages(env):
-    return json.loads(manage(env, "shell", "-c", LIVE_PAGES).strip().splitlines()[-1])
+    return json.loads(shell(env, LIVE_PAGES))
 
 
 def rendered(base, paths):
@@ -233,8 +246,10 @@ def test_writers_side_by_side(backend, tmp_path):
         )
         started = time.monotonic()
         with Visitors(base, paths) as visitors:
-            task_id = manage(env, "shell", "-c", ENQUEUE_IMPORT.format(count=PEOPLE)).strip().splitlines()[-1]
-            time.sleep(2)  # the worker has started importing
+            task_id = shell(env, ENQUEUE_IMPORT.format(count=PEOPLE))
+            # The worker first works through the search-index tasks load_demo queued, then starts the import.
+            wait_for_task(env, task_id, {"RUNNING"}, timeout=900)
+            import_started = time.monotonic()
             publisher = subprocess.Popen(
                 [sys.executable, str(Path(__file__).with_name("publisher.py")), str(PUBLISHES), backend.name],
                 cwd=settings.BASE_DIR,
@@ -248,20 +263,18 @@ def test_writers_side_by_side(backend, tmp_path):
             backup_seconds = time.monotonic() - backup_started
             out, err = publisher.communicate(timeout=600)
             publishes = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-            deadline = time.monotonic() + 600
-            while (state := manage(env, "shell", "-c", TASK_STATE.format(task_id=task_id)).strip()) in (
-                "READY",
-                "RUNNING",
-            ):
-                assert time.monotonic() < deadline, "the import did not finish"
-                time.sleep(1)
+            still_importing = shell(env, TASK_STATE.format(task_id=task_id)) == "RUNNING"
+            state = wait_for_task(env, task_id, {"SUCCESSFUL", "FAILED"}, timeout=900)
+            import_seconds = time.monotonic() - import_started
         elapsed = time.monotonic() - started
         saved = [reply for reply in publishes if reply["saved"]]
         print(
             f"\n{backend.name}: {visitors.requests} visitor requests, {len(visitors.errors)} errors; "
             f"{len(saved)}/{len(publishes)} publishes saved (slowest {max(r['seconds'] for r in publishes):.2f} s); "
-            f"import {state}; backup during writes {backup_seconds:.1f} s; {elapsed:.0f} s in all"
+            f"import of {PEOPLE} {state} in {import_seconds:.0f} s; backup during writes {backup_seconds:.1f} s; "
+            f"{elapsed:.0f} s in all"
         )
+        assert still_importing  # every publish happened while the import held its transaction
         assert visitors.errors == [], visitors.errors[:20]
         assert len(publishes) == PUBLISHES, err[-3000:]
         assert [reply for reply in publishes if not reply["saved"]] == []

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.production.test_concurrency import ENQUEUE_IMPORT, TASK_STATE, base_environment, manage
+from tests.production.test_concurrency import ENQUEUE_IMPORT, base_environment, manage, shell, wait_for_task
 from tests.production.test_servers import admin_connection, database_url, postgres_base
 from tests.services import TcpProxy, free_port, stop
 
@@ -74,37 +74,25 @@ def start_worker(env, log_path):
     )
 
 
-def task_state(env, task_id):
-    return manage(env, "shell", "-c", TASK_STATE.format(task_id=task_id)).strip()
-
-
-def wait_for_state(env, task_id, states, timeout):
-    deadline = time.monotonic() + timeout
-    while (state := task_state(env, task_id)) not in states:
-        assert time.monotonic() < deadline, f"still {state} after {timeout} s"
-        time.sleep(0.5)
-    return state
-
-
 def test_a_worker_killed_mid_import_writes_nothing_is_noticed_and_the_import_runs_again(deployment):
     env, _, _, work = deployment
     doomed = start_worker(env, work / "doomed.log")
     survivor = None
     try:
-        task_id = manage(env, "shell", "-c", ENQUEUE_IMPORT.format(count=600)).strip().splitlines()[-1]
-        wait_for_state(env, task_id, {"RUNNING"}, timeout=120)
+        task_id = shell(env, ENQUEUE_IMPORT.format(count=600))
+        wait_for_task(env, task_id, {"RUNNING"}, timeout=900)  # after the tasks load_demo queued
         time.sleep(8)  # well into the rows
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
         killed_at = time.monotonic()
         survivor = start_worker(env, work / "survivor.log")
-        assert wait_for_state(env, task_id, {"FAILED", "SUCCESSFUL"}, timeout=120) == "FAILED"
+        assert wait_for_task(env, task_id, {"FAILED", "SUCCESSFUL"}, timeout=300) == "FAILED"
         noticed = time.monotonic() - killed_at
-        assert manage(env, "shell", "-c", PEOPLE_WRITTEN).strip() == "0"  # nothing written
+        assert shell(env, PEOPLE_WRITTEN) == "0"  # nothing written
         # Run again: the same file, enqueued anew, runs to the end on the surviving worker.
-        again = manage(env, "shell", "-c", ENQUEUE_IMPORT.format(count=600)).strip().splitlines()[-1]
-        assert wait_for_state(env, again, {"FAILED", "SUCCESSFUL"}, timeout=600) == "SUCCESSFUL"
-        assert manage(env, "shell", "-c", PEOPLE_WRITTEN).strip() == "600"
+        again = shell(env, ENQUEUE_IMPORT.format(count=600))
+        assert wait_for_task(env, again, {"FAILED", "SUCCESSFUL"}, timeout=600) == "SUCCESSFUL"
+        assert shell(env, PEOPLE_WRITTEN) == "600"
         print(
             f"\nworker killed mid-import: marked failed {noticed:.1f} s later (lease {LEASE_SECONDS} s), 0 rows written"
         )
@@ -118,15 +106,15 @@ def test_the_worker_outlives_postgresql_going_away_and_carries_on(deployment):
     log = work / "outage.log"
     worker = start_worker(proxied, log)
     try:
-        first = manage(proxied, "shell", "-c", ENQUEUE_RENDITIONS).strip().splitlines()[-1]
-        assert wait_for_state(proxied, first, {"SUCCESSFUL", "FAILED"}, timeout=60) == "SUCCESSFUL"
+        first = shell(proxied, ENQUEUE_RENDITIONS)
+        assert wait_for_task(proxied, first, {"SUCCESSFUL", "FAILED"}, timeout=900) == "SUCCESSFUL"
         proxy.cut()
         time.sleep(10)
         assert worker.poll() is None, log.read_text()[-3000:]  # still running
         proxy.start()
         back_at = time.monotonic()
-        task_id = manage(proxied, "shell", "-c", ENQUEUE_RENDITIONS).strip().splitlines()[-1]
-        assert wait_for_state(proxied, task_id, {"SUCCESSFUL", "FAILED"}, timeout=60) == "SUCCESSFUL"
+        task_id = shell(proxied, ENQUEUE_RENDITIONS)
+        assert wait_for_task(proxied, task_id, {"SUCCESSFUL", "FAILED"}, timeout=120) == "SUCCESSFUL"
         assert worker.poll() is None
         assert "The database is unavailable" in log.read_text()
         print(
