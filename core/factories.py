@@ -1,9 +1,10 @@
-"""Factories for the shared models: images with alt text and the site-wide contact settings."""
+"""Factories for the shared models (images with alt text, contact settings) and helpers every app's factories share."""
 
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
-from wagtail.models import Collection
+from wagtail.models import Collection, Page, Site
+from wagtail.rich_text import RichText
 
 from core.models import ContactSettings, CustomImage, SocialLink
 
@@ -77,3 +78,25 @@ def related_pages(field_name):
             getattr(page, field_name).commit()
 
     return factory.PostGeneration(set_related)
+
+
+def body_blocks(heading="Section heading", text="A paragraph of body text."):
+    """A short body StreamField value (core's BodyStreamBlock): a heading and a paragraph."""
+    return [
+        ("heading", {"text": heading, "level": "h2"}),
+        ("paragraph", RichText(f"<p>{text}</p>")),
+    ]
+
+
+def make_site_root(page, site_name="Residency"):
+    """Make `page` (a page just under the tree root) the default site's root, removing every other top page.
+
+    Wagtail's first migration leaves a welcome page and a site pointing at it; tests replace both.
+    """
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True, site_name=site_name)
+    site.root_page = page
+    site.save()
+    Page.objects.filter(depth=2).exclude(pk=page.pk).delete()
+    return site

@@ -15,7 +15,7 @@ def create_roles(sender, using="default", **kwargs):
 
 
 class EditorialConfig(AppConfig):
-    """Editorial tools above the content apps: roles, My profile, invitations, the freshness report."""
+    """Editorial tools above the content apps: roles, My profile, invitations, freshness report, people importer."""
 
     name = "editorial"
     verbose_name = "Editorial"

@@ -1,4 +1,5 @@
-"""The editorial tools in the Wagtail admin: My profile, profile accounts, invitations, the freshness report."""
+"""The editorial tools in the Wagtail admin: My profile, profile accounts, invitations, the freshness report,
+and (registered by editorial.importer.hooks) the "Import people" screens."""
 
 from django.urls import path, reverse, reverse_lazy
 from wagtail import hooks
@@ -9,6 +10,7 @@ from wagtail.admin.widgets import Button
 from core.admin_utils import PermissionMenuItem
 from editorial import views
 from editorial.confinement import is_confined
+from editorial.importer import hooks as importer_hooks  # noqa: F401  (registers the "Import people" screens)
 from editorial.invite_views import InviteProfileEditorView
 from editorial.models import ProfileAccount
 from editorial.profiles import get_draft, get_own_profile, profile_status, review_comment

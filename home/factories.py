@@ -2,17 +2,9 @@
 
 import factory
 import wagtail_factories
-from wagtail.rich_text import RichText
 
+from core.factories import body_blocks
 from home.models import HomePage, StandardPage
-
-
-def body_blocks(heading="Section heading", text="A paragraph of body text."):
-    """A short BodyStreamBlock value: a heading and a paragraph."""
-    return [
-        ("heading", {"text": heading, "level": "h2"}),
-        ("paragraph", RichText(f"<p>{text}</p>")),
-    ]
 
 
 class HomePageFactory(wagtail_factories.PageFactory):

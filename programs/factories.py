@@ -15,8 +15,7 @@ import factory
 import wagtail_factories
 from wagtail.rich_text import RichText
 
-from core.factories import CustomImageFactory, related_pages
-from home.factories import body_blocks
+from core.factories import CustomImageFactory, body_blocks, related_pages
 from programs.models import (
     ApplyPage,
     ApplyTimelineEvent,

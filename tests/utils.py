@@ -9,14 +9,16 @@ from django.core.cache import cache
 from django.urls import reverse
 from wagtail import blocks
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text
 
-from core.factories import CustomImageFactory, set_contact_settings
+from core.factories import CustomImageFactory, make_site_root, set_contact_settings
+from demo.tree import Node, PageRef, TreeBuilder
 from home.factories import HomePageFactory, StandardPageFactory
+from home.models import StandardPage
 from people.factories import FacultyPageFactory, PersonIndexPageFactory, ResidentPageFactory
-from people.models import PersonIndexPage, ResidentPage, latest_graduated_class
+from people.models import FacultyPage, PersonIndexPage, ResidentPage, latest_graduated_class
 from programs.factories import (
     ApplyPageFactory,
     ClinicSiteIndexPageFactory,
@@ -24,7 +26,14 @@ from programs.factories import (
     CurriculumPageFactory,
     ProgramPageFactory,
 )
-from programs.models import ClinicSitePage, CurriculumRotation
+from programs.models import (
+    ApplyPage,
+    ClinicSiteIndexPage,
+    ClinicSitePage,
+    CurriculumPage,
+    CurriculumRotation,
+    ProgramPage,
+)
 
 # Relative to today, so the resident stays current and the graduate stays graduated whenever the suite runs.
 CURRENT_CLASS_YEAR = latest_graduated_class() + 2
@@ -33,111 +42,165 @@ GRADUATE_CLASS_YEAR = latest_graduated_class() - 1
 
 def make_home():
     """A HomePage as the root of the default site, replacing Wagtail's welcome page."""
-    root = Page.get_first_root_node()
-    home = HomePageFactory(parent=root)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True, site_name="Residency")
-    site.root_page = home
-    site.save()
-    Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
+    home = HomePageFactory(parent=Page.get_first_root_node())
+    make_site_root(home)
     return home
 
 
-def build_track(home, title="Primary Care Track", short_name="PCT", **facts):
-    """A track with a curriculum, clinic sites, an apply page, people indexes and a content page."""
-    track = ProgramPageFactory(
-        parent=home,
-        title=title,
-        short_name=short_name,
-        listing_image=CustomImageFactory(),
-        salaries=[("PGY-1", 71000), ("PGY-2", 74000), ("PGY-3", 77000)],
-        **facts,
+# The page factory of each page type, so the tree builder can make test pages through them.
+PAGE_FACTORIES = {
+    factory_class._meta.model: factory_class
+    for factory_class in (
+        ApplyPageFactory,
+        ClinicSiteIndexPageFactory,
+        ClinicSitePageFactory,
+        CurriculumPageFactory,
+        FacultyPageFactory,
+        PersonIndexPageFactory,
+        ProgramPageFactory,
+        ResidentPageFactory,
+        StandardPageFactory,
     )
-    curriculum = CurriculumPageFactory(
-        parent=track,
-        listing_image=CustomImageFactory(),
-        rotations=[
-            {
-                "year": 1,
-                "kind": CurriculumRotation.Kind.CONTINUITY,
-                "name": f"{short_name} continuity clinic week",
-                "weeks": 10,
+}
+
+
+def make_with_factory(model, parent, fields):
+    """How the tree builder makes a test page: the page type's factory fills in what `fields` leave out."""
+    return PAGE_FACTORIES[model](parent=parent, **fields)
+
+
+def track_nodes(title, short_name, facts):
+    """The standard track as a tree: a curriculum, clinic sites, an apply page, people indexes and a content page."""
+    track = [PageRef("track")]
+    continuity_site = PageRef("continuity_site")
+    return [
+        Node(
+            "track",
+            ProgramPage,
+            None,
+            title=title,
+            fields={
+                "short_name": short_name,
+                "listing_image": CustomImageFactory(),
+                "salaries": [("PGY-1", 71000), ("PGY-2", 74000), ("PGY-3", 77000)],
+                **facts,
             },
-            {"year": 1, "kind": CurriculumRotation.Kind.INPATIENT, "name": f"{short_name} wards", "weeks": 24},
-            {"year": 2, "kind": CurriculumRotation.Kind.AMBULATORY, "name": f"{short_name} geriatrics", "weeks": 4},
-        ],
-    )
-    sites_index = ClinicSiteIndexPageFactory(
-        parent=track, title="Clinic sites", slug="clinic-sites", listing_image=CustomImageFactory()
-    )
-    continuity_site = ClinicSitePageFactory(
-        parent=sites_index,
-        title=f"{short_name} Community Health Center",
-        kind=ClinicSitePage.Kind.FQHC,
-        role=ClinicSitePage.Role.CONTINUITY,
-        programs=[track],
-    )
-    elective_site = ClinicSitePageFactory(
-        parent=sites_index,
-        title=f"{short_name} Street Medicine Clinic",
-        kind=ClinicSitePage.Kind.OTHER,
-        role=ClinicSitePage.Role.ELECTIVE,
-        programs=[track],
-    )
-    apply = ApplyPageFactory(
-        parent=track,
-        timeline=[
-            {"title": f"{short_name}: ERAS opens to applicants"},
-            {"title": f"{short_name}: Interview season"},
-        ],
-    )
-    faculty_index = PersonIndexPageFactory(
-        parent=track, title="Faculty", slug="faculty", audience=PersonIndexPage.Audience.FACULTY
-    )
-    residents_index = PersonIndexPageFactory(
-        parent=track, title="Residents and graduates", slug="residents", audience=PersonIndexPage.Audience.RESIDENTS
-    )
-    director = FacultyPageFactory(
-        parent=faculty_index,
-        is_leadership=True,
-        roles=f"Director, {title}",
-        programs=[track],
-        clinic_sites=[continuity_site],
-        clinical_interests=["HIV primary care", "Geriatrics"],
-    )
-    preceptor = FacultyPageFactory(
-        parent=faculty_index, programs=[track], clinic_sites=[continuity_site], clinical_interests=["Addiction"]
-    )
-    resident = ResidentPageFactory(
-        parent=residents_index,
-        graduation_year=CURRENT_CLASS_YEAR,
-        programs=[track],
-        continuity_site=continuity_site,
-    )
-    graduate = ResidentPageFactory(
-        parent=residents_index,
-        graduation_year=GRADUATE_CLASS_YEAR,
-        programs=[track],
-        outcome_kind=ResidentPage.Outcome.FELLOWSHIP,
-        outcome_detail="Geriatric medicine fellowship, Example University",
-    )
-    wellness = StandardPageFactory(parent=track, title=f"{short_name} wellness")
-    return SimpleNamespace(
-        track=track,
-        curriculum=curriculum,
-        sites_index=sites_index,
-        continuity_site=continuity_site,
-        elective_site=elective_site,
-        apply=apply,
-        faculty_index=faculty_index,
-        residents_index=residents_index,
-        director=director,
-        preceptor=preceptor,
-        resident=resident,
-        graduate=graduate,
-        wellness=wellness,
-    )
+        ),
+        Node(
+            "curriculum",
+            CurriculumPage,
+            "track",
+            fields={
+                "listing_image": CustomImageFactory(),
+                "rotations": [
+                    {
+                        "year": 1,
+                        "kind": CurriculumRotation.Kind.CONTINUITY,
+                        "name": f"{short_name} continuity clinic week",
+                        "weeks": 10,
+                    },
+                    {"year": 1, "kind": CurriculumRotation.Kind.INPATIENT, "name": f"{short_name} wards", "weeks": 24},
+                    {
+                        "year": 2,
+                        "kind": CurriculumRotation.Kind.AMBULATORY,
+                        "name": f"{short_name} geriatrics",
+                        "weeks": 4,
+                    },
+                ],
+            },
+        ),
+        Node(
+            "sites_index",
+            ClinicSiteIndexPage,
+            "track",
+            slug="clinic-sites",
+            title="Clinic sites",
+            fields={"listing_image": CustomImageFactory()},
+        ),
+        Node(
+            "continuity_site",
+            ClinicSitePage,
+            "sites_index",
+            title=f"{short_name} Community Health Center",
+            fields={"kind": ClinicSitePage.Kind.FQHC, "role": ClinicSitePage.Role.CONTINUITY, "programs": track},
+        ),
+        Node(
+            "elective_site",
+            ClinicSitePage,
+            "sites_index",
+            title=f"{short_name} Street Medicine Clinic",
+            fields={"kind": ClinicSitePage.Kind.OTHER, "role": ClinicSitePage.Role.ELECTIVE, "programs": track},
+        ),
+        Node(
+            "apply",
+            ApplyPage,
+            "track",
+            fields={
+                "timeline": [
+                    {"title": f"{short_name}: ERAS opens to applicants"},
+                    {"title": f"{short_name}: Interview season"},
+                ]
+            },
+        ),
+        Node(
+            "faculty_index",
+            PersonIndexPage,
+            "track",
+            slug="faculty",
+            title="Faculty",
+            fields={"audience": PersonIndexPage.Audience.FACULTY},
+        ),
+        Node(
+            "residents_index",
+            PersonIndexPage,
+            "track",
+            slug="residents",
+            title="Residents and graduates",
+            fields={"audience": PersonIndexPage.Audience.RESIDENTS},
+        ),
+        Node(
+            "director",
+            FacultyPage,
+            "faculty_index",
+            fields={
+                "is_leadership": True,
+                "roles": f"Director, {title}",
+                "programs": track,
+                "clinic_sites": [continuity_site],
+                "clinical_interests": ["HIV primary care", "Geriatrics"],
+            },
+        ),
+        Node(
+            "preceptor",
+            FacultyPage,
+            "faculty_index",
+            fields={"programs": track, "clinic_sites": [continuity_site], "clinical_interests": ["Addiction"]},
+        ),
+        Node(
+            "resident",
+            ResidentPage,
+            "residents_index",
+            fields={"graduation_year": CURRENT_CLASS_YEAR, "programs": track, "continuity_site": continuity_site},
+        ),
+        Node(
+            "graduate",
+            ResidentPage,
+            "residents_index",
+            fields={
+                "graduation_year": GRADUATE_CLASS_YEAR,
+                "programs": track,
+                "outcome_kind": ResidentPage.Outcome.FELLOWSHIP,
+                "outcome_detail": "Geriatric medicine fellowship, Example University",
+            },
+        ),
+        Node("wellness", StandardPage, "track", title=f"{short_name} wellness"),
+    ]
+
+
+def build_track(home, title="Primary Care Track", short_name="PCT", **facts):
+    """A track under `home` with one page of each of its page types, built by the demo's tree builder."""
+    builder = TreeBuilder(root=home, make_page=make_with_factory, publish=False)
+    return SimpleNamespace(**builder.build(track_nodes(title, short_name, facts)).pages)
 
 
 def one_page_of_each_type(tree):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "people",
     "editorial",
     "accounts",
+    "demo",
     "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

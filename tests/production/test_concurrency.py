@@ -30,7 +30,7 @@ PUBLISHES = 10
 VISITORS = 3
 ENQUEUE_IMPORT = """
 import csv, io, sys
-from people.import_tasks import import_people_task, pack
+from editorial.importer.tasks import import_people_task, pack
 from people.models import PersonIndexPage
 rows = io.StringIO()
 writer = csv.writer(rows)
