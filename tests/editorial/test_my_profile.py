@@ -231,7 +231,7 @@ class Photos(ProfileTestCase):
         self.assertEqual(statuses(), [200, 200])  # its owner, in their preview
         self.client.logout()
         self.assertEqual(statuses(), [404, 404])  # anonymous: not even whether it exists
-        self.client.force_login(make_user("bob", "Faculty"))
+        self.client.force_login(make_user("dana", "Faculty"))
         self.assertEqual(statuses(), [404, 404])  # another faculty member
         self.client.force_login(self.comms)
         self.assertEqual(statuses(), [200, 200])  # Communications, reviewing it
