@@ -236,7 +236,8 @@ class Photos(ProfileTestCase):
         self.client.force_login(self.comms)
         self.assertEqual(statuses(), [200, 200])  # Communications, reviewing it
 
-        self.review(self.alice_page, "approve")
+        with self.captureOnCommitCallbacks(execute=True):  # the private copies are deleted once approval commits
+            self.review(self.alice_page, "approve")
         image.refresh_from_db()
         self.assertRegex(image.file.name, r"^original_images/[\w-]{48}\.jpg$")
         self.assertTrue((media_root / image.file.name).exists())
