@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django_tasks import task
+from wagtail.images.models import Filter
 
 logger = logging.getLogger("portal.tasks")
 
@@ -40,7 +41,11 @@ def generate_renditions(image_id):
         return 0  # deleted before the worker got to it
     # One at a time: Wagtail's get_renditions() makes them three at a time, each thread decoding the original,
     # which triples the worker's peak memory for no gain in the background.
-    return len([image.get_rendition(spec) for spec in background_rendition_specs()])
+    filters = [Filter(spec=spec) for spec in background_rendition_specs()]
+    existing = image.find_existing_renditions(*filters)  # one query
+    for missing in [each for each in filters if each not in existing]:
+        image.create_rendition(missing)
+    return len(filters)
 
 
 def enqueue_renditions(sender, instance, created=False, update_fields=None, **kwargs):
