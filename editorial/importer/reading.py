@@ -9,6 +9,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -146,7 +147,10 @@ def _xlsx_rows(data, name):
         raise ImportFileError(f"{name} is a zip archive, not an Excel workbook.")
     if sum(member.file_size for member in members) > MAX_UNPACKED_SIZE:
         raise ImportFileError(f"{name} is too large once unpacked; split it into smaller files.")
-    _check_xlsx_counts(data, members, name)
+    try:
+        _check_xlsx_counts(data, members, name)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        raise ImportFileError(damaged) from None
 
     import openpyxl  # only needed here; keeps the module cheap to import
 

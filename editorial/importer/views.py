@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -125,7 +125,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             filename=filename,
             failed=result.status == TaskResultStatus.FAILED,
             worker_died=any(error.exception_class_path == ABANDONED for error in result.errors),
-            retry_url=reverse("people_import_retry", args=[result.id]),
+            retry_url=retry_url(result),
             status_url="" if result.is_finished else reverse("people_import_status", args=[result.id]),
             upload_url=reverse("people_import"),
         )
@@ -227,6 +227,16 @@ class PeopleImportRetryView(ImportViewMixin, View):
         if again.is_finished:
             return self.render_status(again)
         return redirect("people_import_status", again.id)
+
+
+def retry_url(result):
+    """Where a failed import runs again; none for a backend whose tasks have no lasting id (immediate)."""
+    if result.status != TaskResultStatus.FAILED:
+        return ""
+    try:
+        return reverse("people_import_retry", args=[result.id])
+    except NoReverseMatch:
+        return ""
 
 
 def own_import(request, task_id):
