@@ -264,6 +264,12 @@ def test_writers_side_by_side(backend, tmp_path):
             out, err = publisher.communicate(timeout=600)
             publishes = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
             still_importing = shell(env, TASK_STATE.format(task_id=task_id)) == "RUNNING"
+            print(
+                f"\n{backend.name}, during the import: {visitors.requests} visitor requests, "
+                f"{len(visitors.errors)} errors; {sum(r['saved'] for r in publishes)}/{len(publishes)} publishes saved; "
+                f"backup {backup_seconds:.1f} s",
+                flush=True,
+            )
             state = wait_for_task(env, task_id, {"SUCCESSFUL", "FAILED"}, timeout=900)
             import_seconds = time.monotonic() - import_started
         elapsed = time.monotonic() - started

@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_import_writes_nothing_is_noticed_and_the_import_run
     doomed = start_worker(env, work / "doomed.log")
     survivor = None
     try:
-        task_id = shell(env, ENQUEUE_IMPORT.format(count=600))
+        task_id = shell(env, ENQUEUE_IMPORT.format(count=300))
         wait_for_task(env, task_id, {"RUNNING"}, timeout=900)  # after the tasks load_demo queued
         time.sleep(8)  # well into the rows
         os.kill(doomed.pid, signal.SIGKILL)
@@ -90,9 +90,9 @@ def test_a_worker_killed_mid_import_writes_nothing_is_noticed_and_the_import_run
         noticed = time.monotonic() - killed_at
         assert shell(env, PEOPLE_WRITTEN) == "0"  # nothing written
         # Run again: the same file, enqueued anew, runs to the end on the surviving worker.
-        again = shell(env, ENQUEUE_IMPORT.format(count=600))
+        again = shell(env, ENQUEUE_IMPORT.format(count=300))
         assert wait_for_task(env, again, {"FAILED", "SUCCESSFUL"}, timeout=600) == "SUCCESSFUL"
-        assert shell(env, PEOPLE_WRITTEN) == "600"
+        assert shell(env, PEOPLE_WRITTEN) == "300"
         print(
             f"\nworker killed mid-import: marked failed {noticed:.1f} s later (lease {LEASE_SECONDS} s), 0 rows written"
         )
