@@ -266,7 +266,8 @@ def test_writers_side_by_side(backend, tmp_path):
             still_importing = shell(env, TASK_STATE.format(task_id=task_id)) == "RUNNING"
             print(
                 f"\n{backend.name}, during the import: {visitors.requests} visitor requests, "
-                f"{len(visitors.errors)} errors; {sum(r['saved'] for r in publishes)}/{len(publishes)} publishes saved; "
+                f"{len(visitors.errors)} errors; {sum(r['saved'] for r in publishes)}/{len(publishes)} publishes "
+                "saved; "
                 f"backup {backup_seconds:.1f} s",
                 flush=True,
             )
