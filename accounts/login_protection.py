@@ -58,20 +58,6 @@ class LoginLimitsHandler(AxesDatabaseHandler):
         return count
 
 
-def client_ip_address(request):
-    """The address of the client, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies.
-
-    Behind N reverse proxies (load balancer, TLS terminator) the client's address is the N-th from the right
-    of X-Forwarded-For; anything further left was written by the client and could be forged. With no proxy,
-    REMOTE_ADDR is the client.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def cooloff_minutes():
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 

@@ -9,22 +9,28 @@ a signed-in but unverified person at the second step, are here.
 - Everyone else (Faculty) may: once they set it up, their sign-ins need a code too.
 - TWO_FACTOR_DEV_BYPASS (on in portal.settings.dev only; production refuses to start with it) makes it
   optional for everyone, so the demo logins of `make run` work without a phone.
+- On the public site a session that has not finished its second step counts as not signed in (Wagtail's page
+  and collection privacy ask only whether someone is signed in and in which groups), and opening a restricted
+  page or a private document sends the person to finish it (accounts.wagtail_hooks).
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin_utils import admin_prefix, is_admin_path
+from core.admin_utils import admin_prefix, admin_url_match, is_admin_path
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+# Set on a public-site request whose session has not finished its second step: the step it must go to.
+PENDING_STEP_ATTRIBUTE = "second_step_pending"
 
 # Admin URLs a signed-in person may open before the second step: signing in and out, the password reset,
 # the second step itself, and what the admin's sign-in look loads (translations, icons).
@@ -106,10 +112,28 @@ def remove_two_factor(user):
         device.delete()
 
 
-class TwoFactorMiddleware:
-    """Holds a signed-in person who has not passed the second step at that step, on every admin URL.
+def second_step_for(user):
+    """The URL name of the step a signed-in, unverified user still owes (None if they owe none)."""
+    if has_two_factor(user):
+        return "two_factor_verify"
+    if two_factor_required(user):
+        return "two_factor_setup"
+    return None
 
-    Goes after django-otp's OTPMiddleware (which sets `request.user.is_verified()`).
+
+def pending_second_step(request):
+    """On the public site: the step this request's session still owes, or None (see TwoFactorMiddleware)."""
+    return getattr(request, PENDING_STEP_ATTRIBUTE, None)
+
+
+class TwoFactorMiddleware:
+    """Holds a signed-in person who has not passed the second step at that step.
+
+    In the admin, every URL but OPEN_URL_NAMES sends them to the step. On the public site they count as not
+    signed in (`request.user` is anonymous), so neither page nor document privacy nor anything else that
+    asks who is there sees them; the step they owe is kept on the request for accounts.wagtail_hooks, which
+    sends them to it from a restricted page or a private document. Goes after django-otp's OTPMiddleware
+    (which sets `request.user.is_verified()`).
     """
 
     def __init__(self, get_response):
@@ -117,16 +141,18 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if is_admin_path(request.path_info) and user.is_authenticated and not user.is_verified():
-            try:
-                url_name = resolve(request.path_info).url_name
-            except Resolver404:
-                url_name = None
-            if url_name not in OPEN_URL_NAMES:
-                if has_two_factor(user):
-                    return redirect_to_step("two_factor_verify", request)
-                if two_factor_required(user):
-                    return redirect_to_step("two_factor_setup", request)
+        if user.is_authenticated and not user.is_verified():
+            if is_admin_path(request.path_info):
+                match = admin_url_match(request)
+                if (match.url_name if match else None) not in OPEN_URL_NAMES:
+                    step = second_step_for(user)
+                    if step:
+                        return redirect_to_step(step, request)
+            else:
+                step = second_step_for(user)
+                if step:
+                    request.user = AnonymousUser()
+                    setattr(request, PENDING_STEP_ATTRIBUTE, step)
         return self.get_response(request)
 
 

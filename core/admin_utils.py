@@ -1,7 +1,7 @@
 """Small pieces the admin screens of every app share."""
 
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from wagtail.admin.menu import MenuItem
 
 
@@ -34,3 +34,25 @@ def admin_prefix():
 
 def is_admin_path(path):
     return path.startswith(admin_prefix())
+
+
+# Where admin_url_match keeps its answer on the request.
+ADMIN_MATCH_ATTRIBUTE = "_admin_url_match"
+
+
+def admin_url_match(request):
+    """The admin URL the request asks for, resolved once per request for every middleware that needs it.
+
+    The two-step verification and the faculty confinement middlewares both decide by URL name; Django only
+    resolves the URL after the middlewares, so the first of them to ask resolves it here and the answer is
+    kept on the request. A ResolverMatch; None outside the admin, or for an admin path that matches nothing.
+    """
+    if not hasattr(request, ADMIN_MATCH_ATTRIBUTE):
+        match = None
+        if is_admin_path(request.path_info):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+        setattr(request, ADMIN_MATCH_ATTRIBUTE, match)
+    return getattr(request, ADMIN_MATCH_ATTRIBUTE)

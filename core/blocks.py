@@ -3,8 +3,7 @@
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from core.images import prefetch_renditions_of
-from core.models import RICH_TEXT_FEATURES
+from core.models import RICH_TEXT_FEATURES, prefetch_renditions_of
 
 
 class HeadingBlock(blocks.StructBlock):

@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 from wagtail.models import Collection, Page, Site
 from wagtail.rich_text import RichText
 
+from core.images import MADE_AHEAD, filters_of
 from core.models import ContactSettings, CustomImage, SocialLink
 
 # A small palette so generated images differ from one another without being random.
@@ -17,6 +18,7 @@ class CustomImageFactory(wagtail_factories.ImageFactory):
 
     class Meta:
         model = CustomImage
+        skip_postgeneration_save = True  # making renditions changes nothing on the image
 
     # wagtail_factories would add a new root collection per image; use the real root instead.
     collection = factory.LazyFunction(Collection.get_first_root_node)
@@ -29,6 +31,13 @@ class CustomImageFactory(wagtail_factories.ImageFactory):
         color=factory.Sequence(lambda n: IMAGE_COLOURS[n % len(IMAGE_COLOURS)]),
         filename=factory.Sequence(lambda n: f"test-image-{n}.png"),
     )
+
+    @factory.post_generation
+    def renditions(image, create, extracted, **kwargs):
+        """The listing renditions, as the upload or the worker leaves them (core.tasks): pages never make those.
+        `renditions=False` gives an image the worker has not got to yet."""
+        if create and extracted is not False:
+            image.get_renditions(*(each for name in MADE_AHEAD for each in filters_of(name)))
 
 
 class SocialLinkFactory(DjangoModelFactory):

@@ -11,6 +11,7 @@ simply gives smaller files.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 FORMATS = ("avif", "webp", "jpeg")
 
@@ -63,26 +64,44 @@ def rendition_set(name):
         raise ValueError(f"No rendition set named {name!r}; the sets are {', '.join(RENDITION_SETS)}.") from None
 
 
+# The sets that listings show many of on one page. Their renditions are made when an image is saved (core.tasks),
+# never inside a visitor's request: a page shows the ones that exist (see existing_renditions).
+MADE_AHEAD = ("portrait", "card")
+
+
+@cache
+def filters_of(name):
+    """The set's specs as Wagtail Filter objects, made once per process: a Filter parses its spec into operations
+    (through inspect.getcallargs) the first time it is used, and a listing of 24 portraits asks 216 times."""
+    from wagtail.images.models import Filter
+
+    return tuple(Filter(spec) for spec in rendition_set(name).specs)
+
+
+def existing_renditions(image, name):
+    """{spec: rendition} of the named set that already exist for `image`, in the set's order; never makes one.
+
+    From the prefetched renditions where the listing prefetched them (no query), else the rendition cache or one
+    query. A missing width is left out, so the browser picks the nearest existing one from the srcset; a missing
+    format is left out of the <picture>'s sources.
+    """
+    found = image.find_existing_renditions(*filters_of(name))
+    # What Wagtail's get_renditions does after its lookup: keep what came from the database in the rendition cache,
+    # so that a page that does not prefetch (search results) finds them there next time.
+    rendition_model = image.get_rendition_model()
+    additions = {
+        rendition_model.construct_cache_key(image, each.get_cache_key(image), each.spec): rendition
+        for each, rendition in found.items()
+        if not getattr(rendition, "_from_cache", False)
+    }
+    if additions:
+        rendition_model.cache_backend.set_many(additions)
+    return {each.spec: found[each] for each in filters_of(name) if each in found}
+
+
 def specs_for(*names):
     """The filter specs of the named rendition sets, in order, without repeats."""
     return list(dict.fromkeys(spec for name in names for spec in rendition_set(name).specs))
-
-
-def prefetch_renditions_of(images, *names):
-    """Fetch the named sets' renditions for a list of image instances in one query (whatever their number).
-
-    For images that were not loaded through a queryset (e.g. the images of a StreamField), where
-    `prefetch_images` cannot help.
-    """
-    from django.db.models import Prefetch, prefetch_related_objects
-
-    from core.models import CustomRendition
-
-    images = [image for image in images if image is not None]
-    if images:
-        renditions = CustomRendition.objects.filter(filter_spec__in=specs_for(*names))
-        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"))
-    return images
 
 
 # libavif's encoder speed (0 slowest and smallest, 10 fastest). Pillow's default of 6 takes about 0.25 s for a

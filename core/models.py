@@ -1,17 +1,25 @@
 """Shared building blocks: the image model, page mixins and site-wide settings."""
 
+from urllib.parse import urlencode
+
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.functions import Length, Substr
+from django.http import HttpRequest
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from core.generation_memo import remember
+from core.images import specs_for
 from core.storage import is_private_name, private_name
+from core.text import excerpt
 
 # The rich text features the design actually styles; editors get nothing else.
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
@@ -129,6 +137,9 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     ]
 
     search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+    # The query parameters this page type reads (a page number, filters): the page cache keeps a copy per value
+    # of these and answers any other parameter from the page's canonical copy (core.page_cache).
+    cache_query_parameters = ()
 
     class Meta:
         abstract = True
@@ -148,8 +159,6 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 
     def get_meta_description(self):
         """The search description, else the listing summary, else the start of the page's introduction."""
-        from core.seo import excerpt
-
         return self.search_description or self.listing_summary or excerpt(getattr(self, "introduction", ""))
 
     @property
@@ -183,8 +192,6 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
 def maps_url(*parts):
     """A Google Maps search link for an address. It opens the maps app on Android and iOS (or the maps website);
     it is a plain link, so the page loads nothing from another host."""
-    from urllib.parse import urlencode
-
     query = ", ".join(part for part in parts if part)
     return f"https://www.google.com/maps/search/?{urlencode({'api': 1, 'query': query})}" if query else ""
 
@@ -290,6 +297,22 @@ class ContactSettings(AddressFieldsMixin, ClusterableModel, BaseGenericSetting):
     def __str__(self):
         return self.program_name
 
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Wagtail's load(), with the social links, read once per page-cache generation (core.generation_memo)
+        for anonymous visitors instead of twice per request: the footer and every page's JSON-LD show them."""
+        if not isinstance(request_or_site, HttpRequest) or hasattr(request_or_site, cls.get_cache_attr_name()):
+            return super().load(request_or_site)
+
+        def read():
+            contact = cls._get_or_create()
+            models.prefetch_related_objects([contact], "social_links")
+            return contact
+
+        contact = remember(request_or_site, "contact-settings", read)
+        setattr(request_or_site, cls.get_cache_attr_name(), contact)
+        return contact
+
     @property
     def maps_url(self):
         return self.get_maps_url(self.institution_name)
@@ -312,10 +335,6 @@ def live_public(queryset):
     Wagtail's `.public()` runs a query of its own for the restrictions; this
     folds it into the listing's query as a NOT EXISTS on path prefixes.
     """
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Length, Substr
-    from wagtail.models import PageViewRestriction
-
     restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
     return queryset.live().exclude(Exists(restricted))
 
@@ -326,8 +345,6 @@ def live_related(manager):
     In a preview the relation holds unsaved objects in memory (modelcluster's
     FakeQuerySet), which has no `.live()`; filter those in Python instead.
     """
-    from django.db.models import QuerySet
-
     pages = manager.all()
     if isinstance(pages, QuerySet):
         return live_public(pages)
@@ -336,10 +353,6 @@ def live_related(manager):
 
 def prefetch_images(queryset, field, *set_names):
     """Fetch the image behind `field` and the renditions of the named sets (core/images.py) in two queries."""
-    from django.db.models import Prefetch
-
-    from core.images import specs_for
-
     images = CustomImage.objects.prefetch_renditions(*specs_for(*set_names))
     return queryset.prefetch_related(Prefetch(field, queryset=images))
 
@@ -352,3 +365,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"worker {self.worker_id} last seen {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+def prefetch_renditions_of(images, *names):
+    """Fetch the named sets' renditions for a list of image instances in one query (whatever their number).
+
+    For images that were not loaded through a queryset (e.g. the images of a StreamField), where
+    `prefetch_images` cannot help.
+    """
+    images = [image for image in images if image is not None]
+    if images:
+        renditions = CustomRendition.objects.filter(filter_spec__in=specs_for(*names))
+        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"))
+    return images

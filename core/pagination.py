@@ -7,6 +7,8 @@ with the number of rows (SQLite refuses expressions deeper than 1,000 terms).
 
 from django.core.paginator import Paginator
 
+from core.page_cache import note_query
+
 PAGE_PARAMETER = "page"
 
 
@@ -24,6 +26,7 @@ def paginate(request, object_list, per_page, parameter=PAGE_PARAMETER):
     shows results rather than an error)."""
     paginator = Paginator(object_list, per_page)
     number = max(1, min(page_number(request, parameter), paginator.num_pages))
+    note_query(request, **{parameter: number if number > 1 else None})  # the page cache stores ?page=N as is
     return paginator.page(number)
 
 

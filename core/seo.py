@@ -6,28 +6,26 @@ unique title, a description, a canonical URL and a preview image.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Site
 
-DESCRIPTION_LENGTH = 160
+from core.images import MADE_AHEAD, existing_renditions, filters_of
+from core.models import ContactSettings
+from core.navigation import breadcrumb_trail
+from core.text import DESCRIPTION_LENGTH, excerpt, tel_href
+
+__all__ = ["DESCRIPTION_LENGTH", "excerpt"]  # page models take excerpt from here with the rest of their SEO
+
 DEFAULT_SOCIAL_IMAGE = ("img/social-default.png", 1200, 630)
 DEFAULT_SOCIAL_IMAGE_ALT = "Rows of weeks in which every fifth week is highlighted, as in a 4+1 residency schedule."
 
 # What the json_script filter escapes, so that no value can close the <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def excerpt(value, length=DESCRIPTION_LENGTH):
-    """Plain text from text or rich text, cut at a word boundary to about `length` characters."""
-    text = re.sub(r"\s+", " ", strip_tags(str(value or ""))).strip()
-    return Truncator(text).chars(length, truncate="…")
 
 
 def json_ld(data):
@@ -43,6 +41,25 @@ def absolute(request, url):
     if site is not None:
         return site.root_url + url
     return request.build_absolute_uri(url) if request is not None else url
+
+
+def social_image(request, image, set_name="social"):
+    """The absolute URL, size and alt text of the image's link-preview picture (og:image), or None.
+
+    The largest JPEG of the named set: link previews do not all read AVIF or WebP.
+    """
+    if not image:
+        return None
+    if set_name in MADE_AHEAD:  # never made in the request: the largest JPEG there is, if any
+        jpegs = [each for spec, each in existing_renditions(image, set_name).items() if spec.endswith("format-jpeg")]
+    else:
+        jpegs = [each for each in filters_of(set_name) if each.spec.endswith("format-jpeg")]
+        jpegs = list(get_renditions_or_not_found(image, jpegs).values())
+    rendition = jpegs[-1] if jpegs else None
+    if rendition is None or not rendition.width:
+        return None
+    url = absolute(request, rendition.url)
+    return {"url": url, "width": rendition.width, "height": rendition.height, "alt": image.default_alt_text}
 
 
 # -- schema.org nodes ----------------------------------------------------------------------------------------
@@ -82,8 +99,6 @@ def postal_address(address):
 
 def organization(contact, request):
     """The sponsoring institution (a hospital) and its program office's address, phone and email."""
-    from core.templatetags.navigation_tags import tel_href
-
     data = {
         "@type": "Hospital",
         "@id": organization_id(request),
@@ -147,10 +162,6 @@ class PageMeta:
 
 def page_meta(context):
     """The PageMeta for a template context: a Wagtail page's, or a plain view's (search, errors)."""
-    from core.models import ContactSettings
-    from core.templatetags.image_tags import social_image
-    from core.templatetags.navigation_tags import breadcrumb_trail
-
     request = context.get("request")
     contact = ContactSettings.load(request_or_site=request)  # remembered on the request
     if "social_links" not in getattr(contact, "_prefetched_objects_cache", {}):
@@ -183,11 +194,11 @@ def page_meta(context):
     image = None
     image_set = getattr(page, "meta_image_set", "social") if is_page else "social"
     if is_page:
-        image = social_image(context, page.get_meta_image(), image_set)
+        image = social_image(request, page.get_meta_image(), image_set)
     if image is None:
         image_set = "social"
         if contact and contact.default_social_image_id:
-            image = social_image(context, contact.default_social_image)
+            image = social_image(request, contact.default_social_image)
     if image is None:
         path, width, height = DEFAULT_SOCIAL_IMAGE
         image = {"url": absolute(request, static(path)), "width": width, "height": height}

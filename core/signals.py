@@ -13,6 +13,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core import generation_memo
 from core.models import SocialLink
 from core.page_cache import invalidate, purge_also
 
@@ -20,22 +21,28 @@ from core.page_cache import invalidate, purge_also
 CONTENT_MODELS = (BaseGenericSetting, BaseSiteSetting, SocialLink, Site, PageViewRestriction, AbstractImage)
 
 
+def changed():
+    """Stale pages after the commit, everywhere; this process also drops what it memoised at once."""
+    generation_memo.forget()
+    invalidate()
+
+
 def on_page_change(sender, instance, **kwargs):
     purge_also(instance)  # an unpublished page is not live any more, but a CDN still holds it
-    invalidate()
+    changed()
 
 
 def on_save(sender, instance, created=False, **kwargs):
     # A page created live (a copy, a script) appears at once; drafts change nothing public.
     if isinstance(instance, CONTENT_MODELS) or (isinstance(instance, Page) and created and instance.live):
-        invalidate()
+        changed()
 
 
 def on_delete(sender, instance, **kwargs):
     if isinstance(instance, Page):
         purge_also(instance)
     if isinstance(instance, (*CONTENT_MODELS, Page, AbstractDocument)):
-        invalidate()
+        changed()
 
 
 def connect():

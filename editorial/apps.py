@@ -3,6 +3,8 @@ from django.db.models.signals import post_migrate
 
 
 def create_roles(sender, using="default", **kwargs):
+    # Imported when the signal fires, not at the top: both import models, which do not exist yet when Django
+    # imports an app's apps.py.
     from django.contrib.auth.management import create_permissions
 
     from editorial.roles import ensure_roles

@@ -9,11 +9,10 @@ and any other request answers 403.
 """
 
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from accounts.two_factor import OPEN_URL_NAMES
-from core.admin_utils import is_admin_path
+from core.admin_utils import admin_url_match, is_admin_path
 from editorial.roles import OWN_PROFILE_PERMISSION, SELF_SERVICE_PERMISSIONS
 
 # What anyone signed in may open before the second step (signing in and out, the password reset, the second
@@ -63,11 +62,8 @@ class SelfServiceConfinementMiddleware:
 
     def __call__(self, request):
         if is_admin_path(request.path_info) and is_confined(request):
-            try:
-                view_name = resolve(request.path_info).view_name
-            except Resolver404:
-                view_name = None
-            if view_name not in ALLOWED_URL_NAMES:
+            match = admin_url_match(request)  # resolved once per request, shared with the two-step middleware
+            if (match.view_name if match else None) not in ALLOWED_URL_NAMES:
                 if request.method in ("GET", "HEAD"):
                     return redirect("editorial_my_profile")
                 return not_available(request)

@@ -14,6 +14,7 @@ from wagtail.admin.utils import get_admin_base_url
 
 from editorial.models import ProfileAccount
 from editorial.roles import FACULTY_GROUP
+from people.models import FacultyPage, ResidentPage
 
 
 class InvitationError(Exception):
@@ -21,8 +22,6 @@ class InvitationError(Exception):
 
 
 def find_profile_by_slug(slug):
-    from people.models import FacultyPage, ResidentPage
-
     matches = [*FacultyPage.objects.filter(slug=slug), *ResidentPage.objects.filter(slug=slug)]
     if not matches:
         raise InvitationError(f"No faculty or resident profile has the slug '{slug}'.")

@@ -11,6 +11,7 @@ from core.admin_utils import forbidden
 from editorial.invitations import InvitationError, invite_profile_editor
 from editorial.models import ProfileAccount
 from editorial.roles import INVITE_PERMISSION
+from people.models import PersonPage
 
 
 class InviteForm(forms.Form):
@@ -23,8 +24,6 @@ class InviteProfileEditorView(WagtailAdminTemplateMixin, FormView):
     header_icon = "user"
 
     def dispatch(self, request, page_id):
-        from people.models import PersonPage
-
         if not request.user.has_perm(INVITE_PERMISSION):
             return forbidden(request, "invite people to edit their profiles")
         self.profile = get_object_or_404(Page, pk=page_id).specific

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.models import Page
 
+from people.models import FacultyPage, ResidentPage
+
 
 def person_page_types():
-    from people.models import FacultyPage, ResidentPage
-
     return (FacultyPage, ResidentPage)
 
 

@@ -17,6 +17,7 @@ from editorial.profiles import get_draft, get_own_profile, profile_status, revie
 from editorial.report_views import ContentFreshnessReportView
 from editorial.roles import FRESHNESS_PERMISSION, INVITE_PERMISSION
 from editorial.viewsets import profile_account_viewset
+from people.models import PersonPage
 
 
 @hooks.register("register_admin_urls")
@@ -103,8 +104,6 @@ def register_content_freshness_menu_item():
 
 
 def _is_profile(page):
-    from people.models import PersonPage
-
     return isinstance(page, PersonPage)
 
 

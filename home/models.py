@@ -5,6 +5,7 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
 from core.models import RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
+from programs.models import ProgramPage
 
 
 class HomePage(BasePage):
@@ -56,8 +57,6 @@ class HomePage(BasePage):
         return self.hero_image or self.listing_image
 
     def get_tracks(self):
-        from programs.models import ProgramPage
-
         tracks = live_public(ProgramPage.objects.child_of(self))
         return prefetch_images(tracks, "listing_image", "card")
 

@@ -17,13 +17,18 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
+from core.generation_memo import remember
 from core.images import specs_for
 from core.models import CustomImage, live_public
+from core.page_cache import note_query
 from core.pagination import Sections, group_by_section, page_links, page_number, paginate
+from people.residency import FACULTY, GRADUATES, RESIDENCY_YEARS, RESIDENTS, Outcome, latest_graduated_class
+from programs.models import ClinicSitePage
+
+__all__ = ["FACULTY", "GRADUATES", "RESIDENTS"]  # the group names, where the directory's callers look for them
 
 PEOPLE_PER_PAGE = 24
 
-FACULTY, RESIDENTS, GRADUATES = "faculty", "residents", "graduates"
 GROUP_LABELS = {FACULTY: "Faculty", RESIDENTS: "Residents", GRADUATES: "Graduates"}
 ROLE_CHOICES = [("leadership", "Program leadership"), ("faculty", "Faculty")]
 # Which groups each filter narrows to: a faculty filter leaves residents out, and so on.
@@ -71,34 +76,28 @@ class Directory:
     """One request's view of a PersonIndexPage: what it lists, filtered and paginated."""
 
     def __init__(self, index, request):
-        from people.models import latest_graduated_class
-
         self.index = index
         self.request = request
         self.cutoff = latest_graduated_class()
         self.groups = index.listed_groups()
-        self.form = DirectoryFilterForm(request.GET, self.get_choices())
+        # The choices change only with a publish: once per page-cache generation (core.generation_memo).
+        choices = remember(request, ("directory-choices", index.pk, self.cutoff), self.get_choices)
+        self.form = DirectoryFilterForm(request.GET, choices)
         self.filters = self.form.active()
+        note_query(request, **self.filters)  # the page cache stores only filters that hold a valid choice
 
     # -- what is in scope, before filtering ----------------------------------------------------------------
 
     def faculty_scope(self):
-        from people.models import FacultyPage
-
-        return self.index.scope(FacultyPage.objects.all()) if FACULTY in self.groups else None
+        return self.index.scoped_faculty() if FACULTY in self.groups else None
 
     def resident_scope(self):
-        from people.models import ResidentPage
-
         if not set(self.groups) & {RESIDENTS, GRADUATES}:
             return None
-        return self.index.scope(ResidentPage.objects.all())
+        return self.index.scoped_residents()
 
     def get_choices(self):
         """The choices of each filter, from the people in scope: one query per filter."""
-        from people.models import ResidentPage
-        from programs.models import ClinicSitePage
-
         choices = {"group": [(group, GROUP_LABELS[group]) for group in self.groups]}
         choices["track"] = self.track_choices()
         faculty = self.faculty_scope()
@@ -113,7 +112,7 @@ class Directory:
             years = sorted({year for year, _, _ in self.resident_breakdown})
             choices["year"] = [(str(year), self.class_label(year)) for year in years]
             kinds = {kind for year, kind, _ in self.resident_breakdown if year <= self.cutoff}
-            choices["outcome"] = [(kind, label) for kind, label in ResidentPage.Outcome.choices if kind in kinds]
+            choices["outcome"] = [(kind, label) for kind, label in Outcome.choices if kind in kinds]
         return choices
 
     def track_choices(self):
@@ -146,8 +145,6 @@ class Directory:
         return outcome_summary([row for row in self.resident_breakdown if row[0] <= self.cutoff])
 
     def class_label(self, year):
-        from people.models import RESIDENCY_YEARS
-
         pgy = RESIDENCY_YEARS - (year - self.cutoff - 1)
         if year <= self.cutoff:
             return f"Class of {year} (graduates)"
@@ -291,15 +288,13 @@ def outcome_summary(counts):
     Returns None without graduates, else {"total", "years", "year_totals", "rows": [{kind, label, total,
     by_year, share}], "chart": geometry for the SVG bar chart}.
     """
-    from people.models import ResidentPage
-
     cells = {}
     for year, kind, number in counts:
         cells[(kind or "", year)] = cells.get((kind or "", year), 0) + number
     if not cells:
         return None
     years = sorted({year for _, year in cells})
-    labels = dict(ResidentPage.Outcome.choices)
+    labels = dict(Outcome.choices)
     labels[""] = "Not yet recorded"
     total = sum(cells.values())
     rows = []

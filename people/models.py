@@ -1,4 +1,4 @@
-from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,16 +12,14 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from core.models import BasePage, live_public, live_related
+from core.seo import compact, excerpt, organization_id, page_node
+from people.directory import Directory
+from people.residency import FACULTY, GRADUATES, RESIDENCY_YEARS, RESIDENTS, Outcome, latest_graduated_class
 from programs.models import ProgramChildMixin, ProgramPage
 
+__all__ = ["RESIDENCY_YEARS", "latest_graduated_class"]  # the residency's years, named where they always were
+
 BIO_FEATURES = ["bold", "italic", "link"]
-RESIDENCY_YEARS = 3
-
-
-def latest_graduated_class(today=None):
-    """The most recent class that has finished residency (academic years end on 30 June)."""
-    today = today or date.today()
-    return today.year if (today.month, today.day) > (6, 30) else today.year - 1
 
 
 class PersonPage(BasePage):
@@ -92,8 +90,6 @@ class PersonPage(BasePage):
         return ""
 
     def get_meta_description(self):
-        from core.seo import excerpt
-
         described = self.search_description or self.listing_summary or excerpt(self.bio)
         if described:
             return described
@@ -101,8 +97,6 @@ class PersonPage(BasePage):
 
     def get_structured_data(self, request):
         """The person as a schema.org Person: job title, affiliation (the hospital), interests, school."""
-        from core.seo import compact, organization_id, page_node
-
         person = page_node(
             self,
             request,
@@ -123,8 +117,6 @@ class PersonPage(BasePage):
 
     def directory_url(self, request=None, **filters):
         """The people index this profile is listed in (its parent), filtered by `filters`; "" if not public."""
-        from urllib.parse import urlencode
-
         if not hasattr(self, "_directory_page"):
             parent = self.get_parent()
             self._directory_page = parent if parent is not None and parent.live else None
@@ -194,14 +186,7 @@ class FacultyPage(PersonPage):
 class ResidentPage(PersonPage):
     """A resident's profile and spotlight. After graduation it keeps its page and gains an outcome."""
 
-    class Outcome(models.TextChoices):
-        FELLOWSHIP = "fellowship", "Fellowship"
-        PRIMARY_CARE = "primary_care", "Primary care practice"
-        ACADEMIC = "academic", "Academic medicine"
-        CHIEF = "chief", "Chief resident"
-        HOSPITAL_MEDICINE = "hospital_medicine", "Hospital medicine"
-        LEADERSHIP = "leadership", "Health system or public health leadership"
-        OTHER = "other", "Other"
+    Outcome = Outcome  # ResidentPage.Outcome, as forms and the importer name it
 
     graduation_year = models.PositiveSmallIntegerField(
         "class of",
@@ -286,8 +271,6 @@ class ResidentPage(PersonPage):
         return f"{self.pgy_label} resident physician" if self.pgy_label else "Resident physician"
 
     def get_structured_details(self, request):
-        from core.seo import organization_id
-
         schools = [{"@type": "CollegeOrUniversity", "name": self.medical_school}] if self.medical_school else []
         if self.is_graduate:
             # A graduate is an alumnus of the residency, no longer a member of it.
@@ -318,6 +301,8 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
 
     parent_page_types = ["home.HomePage", "programs.ProgramPage"]
     subpage_types = ["people.FacultyPage", "people.ResidentPage"]
+    # The page number and the directory's filters (people/directory.py).
+    cache_query_parameters = ("page", "group", "interest", "site", "role", "year", "outcome")
 
     def scope(self, queryset):
         """The live, public people of `queryset` that this page lists."""
@@ -327,10 +312,14 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
             return queryset.filter(programs=self.program)
         return queryset.child_of(self)
 
+    def scoped_faculty(self):
+        return self.scope(FacultyPage.objects.all())
+
+    def scoped_residents(self):
+        return self.scope(ResidentPage.objects.all())
+
     def listed_groups(self):
         """Which of faculty, residents and graduates this page lists, in the order it lists them."""
-        from people.directory import FACULTY, GRADUATES, RESIDENTS
-
         groups = []
         if self.audience in (self.Audience.EVERYONE, self.Audience.FACULTY):
             groups.append(FACULTY)
@@ -338,22 +327,21 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
             groups += [RESIDENTS, GRADUATES]
         return groups
 
-    def get_meta_title_parts(self):
-        """A filtered or later page of the list says so in its title: 'Faculty: geriatrics (page 2 of 3)'."""
+    def get_meta_title_parts(self, directory=None, page_of_people=None):
+        """A filtered or later page of the list says so in its title: 'Faculty: geriatrics (page 2 of 3)'.
+
+        `directory` and `page_of_people` are the request's Directory and page of the list (get_context passes them).
+        """
         parts = super().get_meta_title_parts()
-        directory = getattr(self, "_directory", None)
         if directory is not None:
             chosen = [item["value"] for item in directory.active_filters()]
             if chosen:
                 parts[0] = f"{parts[0]}: {', '.join(chosen)}"
-        page_of_people = getattr(self, "_people_page", None)
         if page_of_people is not None and page_of_people.number > 1:
             parts[0] = f"{parts[0]} (page {page_of_people.number} of {page_of_people.paginator.num_pages})"
         return parts
 
     def get_context(self, request, *args, **kwargs):
-        from people.directory import GRADUATES, Directory
-
         context = super().get_context(request, *args, **kwargs)
         directory = Directory(self, request)
         context.update(directory.get_context())
@@ -361,6 +349,8 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
             context["outcomes"] = outcomes = directory.outcomes()
             for row in outcomes["rows"] if outcomes else []:
                 row["url"] = directory.filtered_url(outcome=row["kind"]) if row["kind"] else ""
-        # For the page's title and meta tags, which are drawn after the context is built.
-        self._directory, self._people_page = directory, context["people_page"]
+        # The page's title and description (core/seo.py reads them from the context) name the filters and the page.
+        title_parts = self.get_meta_title_parts(directory, context["people_page"])
+        context["meta_title"] = " · ".join(title_parts)
+        context["meta_description"] = self.get_meta_description(title_parts)
         return context

@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import ThrottledPasswordResetView
+from accounts.views import SignOutView, ThrottledPasswordResetView
 from core import views as core_views
 from core.private_media import serve_private_media
 from core.security import csp_report
@@ -16,6 +16,8 @@ urlpatterns = [
     # Private media (unapproved portraits): under /admin/ for two-step verification, before Wagtail's admin so an
     # anonymous visitor gets a 404, not a sign-in page that would say the file exists.
     path("admin/private-media/<path:name>", serve_private_media, name="private_media"),
+    # Wagtail's sign-out, except that a GET changes nothing (Wagtail's deletes the cookie but keeps the session).
+    path("admin/logout/", SignOutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", core_views.search, name="search"),

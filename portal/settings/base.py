@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "demo",
     "operations",
+    "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.tasks.UploadRenditionsMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,7 +182,11 @@ if REDIS_URL:
             "SOCKET_TIMEOUT": REDIS_TIMEOUT,
         },
     }
-    CACHES = {"default": _redis_cache, "shared": {**_redis_cache, "KEY_PREFIX": "portal-shared"}}
+    CACHES = {
+        "default": _redis_cache,
+        "shared": {**_redis_cache, "KEY_PREFIX": "portal-shared"},
+        "security": {**_redis_cache, "KEY_PREFIX": "portal-security"},
+    }
 else:
     CACHES = {
         # Room for the renditions of every image: each has several (core.images), and Django's default of 300
@@ -189,7 +195,13 @@ else:
         "shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(SHARED_CACHE_DIR),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 5000},  # more than the page cache's slots: it never culls the generation
+        },
+        # The throttles' counters, in a directory of their own: nothing the page cache stores can cull them.
+        "security": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(SHARED_CACHE_DIR / "security"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
 
@@ -199,6 +211,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # how long a stored page lives at most
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))  # max-age
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300"))  # s-maxage
+# The bound on its memory: at most this many stored pages (fixed slots), each at most this many bytes.
+PAGE_CACHE_MAX_ENTRIES = int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "1000"))
+PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", "200000"))
 # Query parameters that never change a page (campaign tags): one stored copy serves them all.
 PAGE_CACHE_IGNORED_QUERY_PARAMS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
 PAGE_CACHE_IGNORED_QUERY_PARAMS += ["fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"]
@@ -242,9 +257,10 @@ TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "6
 # How long a database outage's 503 asks clients and crawlers to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
-# The cache for counters every app server must share: the password-reset throttle and the CSP report log's
-# de-duplication (django-axes keeps its sign-in counts in the database).
-SECURITY_CACHE_ALIAS = "shared"
+# The cache for counters every app server must share: the password-reset throttle, the CSP report limits and
+# what the proxy check saw (django-axes keeps its sign-in counts in the database). Apart from the page cache's
+# entries, so that pages can never evict them (README, "The page cache").
+SECURITY_CACHE_ALIAS = "security"
 
 # Sessions stay in the database: they must survive a cache outage or flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -274,14 +290,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail: Reports > Sign-in attempts
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 500
 AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip_address"
 AXES_ENABLE_ADMIN = False  # no Django admin here; the Wagtail admin has the report
-# Reverse proxies in front of the app whose X-Forwarded-For is trusted (production: the load balancer).
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted to name the client (core/client_address.py).
+# 0 everywhere unless the deployment says so: with none, a client that reaches the app directly could choose its
+# own address for every throttle. `manage.py check --deploy` warns when requests disagree with the count.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-# Reset emails per window, per network address and per account (accounts/throttle.py).
+# Reset requests per window, per network address and per address and account together (accounts/throttle.py):
+# nobody else's requests count against the owner's own.
 PASSWORD_RESET_LIMITS = {
     "address": {"requests": 5, "window": 60 * 60},
-    "account": {"requests": 3, "window": 60 * 60},
+    "address_and_account": {"requests": 3, "window": 60 * 60},
 }
 # Who may read the sign-in audit trail in the admin (besides superusers).
 LOGIN_AUDIT_GROUPS = ["Communications"]

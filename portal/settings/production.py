@@ -21,9 +21,6 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-# Behind the load balancer: its X-Forwarded-For names the client, for the sign-in and reset throttles.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
-
 if TWO_FACTOR_DEV_BYPASS:  # noqa: F405
     raise ImproperlyConfigured(
         "TWO_FACTOR_DEV_BYPASS is a development setting: it makes two-step verification optional for "

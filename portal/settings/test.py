@@ -17,6 +17,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # REDIS_URL, DATABASE_URL and TASKS_BACKEND to them through the environment instead.
 PAGE_CACHE_ENABLED = False
 CACHES["shared"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}  # noqa: F405
+CACHES["security"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "security"}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # django-axes refuses Django's test-client login (which passes no request); the sign-in protection tests

@@ -2,10 +2,10 @@
 `programs.models.X` keeps working (the migrations name `programs.models.ProgramChildMixin` and
 `programs.models.default_time_zone`)."""
 
-from .apply import TIME_ZONES, ApplyPage, ApplyTimelineEvent, OpenHouse, default_time_zone
-from .clinics import ClinicSiteIndexPage, ClinicSitePage
-from .curriculum import CurriculumPage, CurriculumRotation
-from .program import ProgramChildMixin, ProgramPage, ProgramSalary, find_program
+from programs.models.apply import TIME_ZONES, ApplyPage, ApplyTimelineEvent, OpenHouse, default_time_zone
+from programs.models.clinics import ClinicSiteIndexPage, ClinicSitePage
+from programs.models.curriculum import CurriculumPage, CurriculumRotation
+from programs.models.program import ProgramChildMixin, ProgramPage, ProgramSalary, find_program
 
 __all__ = [
     "TIME_ZONES",

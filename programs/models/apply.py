@@ -19,9 +19,9 @@ from wagtail.search import index
 
 from core.blocks import FAQStreamBlock
 from core.models import RICH_TEXT_FEATURES, BasePage
-from core.seo import absolute
-
-from .program import ProgramChildMixin
+from core.seo import absolute, compact, excerpt, organization_id
+from programs.calendar import calendar_response
+from programs.models.program import ProgramChildMixin
 
 
 class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
@@ -116,14 +116,10 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     @path("calendar/", name="calendar")
     def calendar_feed(self, request):
-        from programs.calendar import calendar_response
-
         return calendar_response(request, self, self.get_timeline(), self.get_open_houses(), "calendar", feed=True)
 
     @path("dates/<int:event_id>/", name="timeline_event")
     def timeline_event_ics(self, request, event_id):
-        from programs.calendar import calendar_response
-
         event = next((event for event in self.timeline.all() if event.pk == event_id), None)
         if event is None:
             raise Http404("No such date on this page.")
@@ -131,8 +127,6 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     @path("open-houses/<int:open_house_id>/", name="open_house")
     def open_house_ics(self, request, open_house_id):
-        from programs.calendar import calendar_response
-
         open_house = next((item for item in self.open_houses.all() if item.pk == open_house_id), None)
         if open_house is None:
             raise Http404("No such open house on this page.")
@@ -140,8 +134,6 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
 
     def get_structured_data(self, request):
         """Each open house as a schema.org Event, so search engines can list it with its date and format."""
-        from core.seo import compact, excerpt, organization_id
-
         modes = {
             OpenHouse.Format.VIRTUAL: "OnlineEventAttendanceMode",
             OpenHouse.Format.IN_PERSON: "OfflineEventAttendanceMode",

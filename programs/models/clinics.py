@@ -8,8 +8,10 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from core.models import RICH_TEXT_FEATURES, AddressFieldsMixin, BasePage, live_public, phone_validator, prefetch_images
-
-from .program import ProgramChildMixin, ProgramPage
+from core.pagination import group_by_section, page_links, paginate
+from core.seo import page_node, postal_address
+from core.text import tel_href
+from programs.models.program import ProgramChildMixin, ProgramPage
 
 
 class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
@@ -25,6 +27,7 @@ class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
     max_count_per_parent = 1
 
     SITES_PER_PAGE = 24
+    cache_query_parameters = ("page",)
     GROUP_HEADINGS = {"continuity": "Continuity clinic sites", "elective": "Elective sites"}
 
     def get_sites(self):
@@ -36,8 +39,6 @@ class ClinicSiteIndexPage(ProgramChildMixin, BasePage):
         return prefetch_images(sites, "image", "card")
 
     def get_context(self, request, *args, **kwargs):
-        from core.pagination import group_by_section, page_links, paginate
-
         context = super().get_context(request, *args, **kwargs)
         # Continuity sites come first ("continuity" sorts before "elective"), a page at a time.
         context["sites_page"] = sites_page = paginate(request, self.get_sites(), self.SITES_PER_PAGE)
@@ -117,12 +118,11 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
     subpage_types = []
 
     PRECEPTORS_PER_PAGE = 12
+    cache_query_parameters = ("page",)
 
     def get_preceptors(self):
         """Every live faculty member who precepts here (the page shows them a page at a time)."""
-        from people.models import FacultyPage
-
-        faculty = live_public(FacultyPage.objects.filter(clinic_sites=self)).order_by("last_name", "first_name", "pk")
+        faculty = live_public(self.preceptors.all()).order_by("last_name", "first_name", "pk")
         return prefetch_images(faculty, "photo", "portrait")
 
     def get_primary_image(self):
@@ -130,9 +130,6 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
 
     def get_structured_data(self, request):
         """The site as a schema.org MedicalClinic (a primary care clinic), with its address and phone."""
-        from core.seo import page_node, postal_address
-        from core.templatetags.navigation_tags import tel_href
-
         clinic = page_node(
             self,
             request,
@@ -147,8 +144,6 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
         return [clinic]
 
     def get_context(self, request, *args, **kwargs):
-        from core.pagination import page_links, paginate
-
         context = super().get_context(request, *args, **kwargs)
         context["preceptors"] = preceptors = paginate(request, self.get_preceptors(), self.PRECEPTORS_PER_PAGE)
         base = f"{self.get_url(request) or ''}"

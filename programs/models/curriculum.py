@@ -11,8 +11,8 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
 from core.models import BasePage
-
-from .program import ProgramChildMixin
+from programs.models.program import ProgramChildMixin
+from programs.schedule import KIND_CODES, phone_columns, year_grids
 
 
 class CurriculumPage(ProgramChildMixin, BasePage):
@@ -86,15 +86,11 @@ class CurriculumPage(ProgramChildMixin, BasePage):
 
     def get_year_grids(self, schedule=None):
         """Each postgraduate year as 52 weeks, for the year-at-a-glance grid (programs/schedule.py)."""
-        from programs.schedule import year_grids
-
         schedule = self.get_schedule() if schedule is None else schedule
         labels = dict(CurriculumRotation.Kind.choices)
         return year_grids(schedule, self.cycle_inpatient_weeks, self.cycle_clinic_weeks, labels)
 
     def get_context(self, request, *args, **kwargs):
-        from programs.schedule import KIND_CODES, phone_columns
-
         context = super().get_context(request, *args, **kwargs)
         context["schedule"] = schedule = self.get_schedule()
         context["totals"] = self.get_totals()

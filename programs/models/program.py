@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FeatureListBlock
 from core.models import BasePage, live_public, prefetch_images
+from core.seo import organization_id, page_node
 
 
 class ProgramPage(BasePage):
@@ -183,8 +184,6 @@ class ProgramPage(BasePage):
 
     def get_structured_data(self, request):
         """The track as a schema.org EducationalOccupationalProgram: length, positions and application dates."""
-        from core.seo import organization_id, page_node
-
         dates = self.apply_page.get_milestone_dates() if self.apply_page is not None else {}
         program = page_node(
             self,
@@ -247,10 +246,10 @@ class ProgramChildMixin:
             parts.append(self.program.title)
         return parts
 
-    def get_meta_description(self):
+    def get_meta_description(self, title_parts=None):
         """An editor's search description as it is; a fallback says which page of which track it is, as pages in
-        two tracks (or two lists in one) may share an introduction."""
+        two tracks (or two lists in one) may share an introduction. `title_parts` as the page's title has them."""
         description = super().get_meta_description()
         if self.search_description or self.program is None or not description:
             return description
-        return f"{' · '.join(self.get_meta_title_parts())}: {description}"
+        return f"{' · '.join(title_parts or self.get_meta_title_parts())}: {description}"

@@ -25,8 +25,8 @@ from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
 from wagtail.models import Site
 
-from core.tour import CHROMIUM as CHROMIUM_PATH
-from core.tour import CHROMIUM_ARGS
+from devtools.tour import CHROMIUM as CHROMIUM_PATH
+from devtools.tour import CHROMIUM_ARGS
 
 CHROMIUM = Path(CHROMIUM_PATH)
 LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
@@ -54,12 +54,12 @@ def _async_unsafe_allowed():
 
 
 def _pages_to_visit(site):
-    """One live page of every page type and the states applicants meet (core.tour): {label: Stop}.
+    """One live page of every page type and the states applicants meet (devtools.tour): {label: Stop}.
 
     Fails if a page type has no live page in the demo, or if the project gained a page type that the tour does not
     visit.
     """
-    from core.tour import tour
+    from devtools.tour import tour
 
     stops, untested, missing = tour(site)
     assert not untested, f"Page types the browser tests do not visit: {untested}"

@@ -10,11 +10,17 @@ still needs 'unsafe-inline').
 import base64
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.models import PageViewRestriction
 
+from home.models import StandardPage
 from tests.browser.conftest import CHROMIUM
 
 if not CHROMIUM.exists():
@@ -181,5 +187,41 @@ def test_an_administrator_sets_up_two_step_verification_and_later_uses_a_recover
         page.wait_for_load_state()
         assert page.url.rstrip("/").endswith("/admin")
         assert "You used a recovery code; 9 left" in page.content()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def handbook(demo_site, django_db_blocker):
+    """A demo page restricted to Communications, and Communications' authenticator, set up beforehand (committed,
+    so the live server sees them; the demo fixture restores the database afterwards)."""
+    with django_db_blocker.unblock():
+        page = StandardPage.objects.live().order_by("path").first()
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+        restriction.groups.add(Group.objects.get(name="Communications"))
+        comms = get_user_model().objects.get(username="comms")
+        device = TOTPDevice.objects.create(user=comms, name="Authenticator app", confirmed=True)
+        yield SimpleNamespace(url=page.url, title=page.title, secret=device.bin_key)
+
+
+@pytest.mark.real_two_factor
+def test_a_password_only_session_finishes_the_second_step_to_read_a_restricted_page(demo_site, browser, handbook):
+    """Signed in with the password, Communications follows a link to a page restricted to them: the site asks for
+    the authenticator's code first, then shows the page."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        sign_in(page, demo_site.url, "comms", "comms-demo")
+        assert "/admin/two-factor/verify/" in page.url  # the password alone opens nothing
+
+        page.goto(demo_site.url + handbook.url)  # a link to the page, from an email say
+        assert "/admin/two-factor/verify/" in page.url
+        assert handbook.title not in page.content()
+        page.get_by_label(re.compile("code", re.I)).first.press_sequentially(f"{totp(handbook.secret):06d}", delay=90)
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()
+
+        assert page.url == demo_site.url + handbook.url
+        assert page.get_by_role("heading", level=1).inner_text().strip() == handbook.title
     finally:
         context.close()

@@ -12,7 +12,7 @@ from django.conf import settings
 CONTROLLED = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS"}
 CONTROLLED |= {"PAGE_CACHE", "MEDIA_BUCKET", "MEDIA_ENDPOINT_URL", "MEDIA_CUSTOM_DOMAIN", "TASKS_BACKEND"}
 CONTROLLED |= {"WAGTAILADMIN_BASE_URL"}
-CONTROLLED |= {"TWO_FACTOR_DEV_BYPASS"}
+CONTROLLED |= {"TWO_FACTOR_DEV_BYPASS", "TRUSTED_PROXY_COUNT"}
 REAL_KEY = "k3J9-not-a-dev-key-but-long-and-random-enough-for-a-test-0123456789"
 BASE_URL = "https://residency.example.org"
 
@@ -32,6 +32,7 @@ try:
         "WAGTAILDOCS_SERVE_METHOD": getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None),
         "PAGE_CACHE_ENABLED": settings.PAGE_CACHE_ENABLED,
         "TWO_FACTOR_DEV_BYPASS": settings.TWO_FACTOR_DEV_BYPASS,
+        "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
     }
 except Exception as error:
     result = {"error": type(error).__name__, "message": str(error)}

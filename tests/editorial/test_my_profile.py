@@ -279,6 +279,14 @@ class Photos(ProfileTestCase):
         self.assertFalse(CustomImage.objects.filter(uploaded_by_user=self.alice).exists())
         self.assertFalse(self.workflow_states(self.alice_page).exists())
 
+    def test_a_photo_described_only_by_spaces_is_refused_and_nothing_is_sent(self):
+        response = self.my_profile(bio="A new bio.", photo=photo_upload(), alt_text="   ")
+        self.assertContains(response, "Describe the photo for people who cannot see it.", status_code=400)
+        self.assertContains(response, 'name="alt_text"', status_code=400)
+        self.assertFalse(CustomImage.objects.filter(uploaded_by_user=self.alice).exists())
+        self.assertFalse(self.workflow_states(self.alice_page).exists())
+        self.assertEqual(self.reload(self.alice_page).get_latest_revision_as_object().bio, "<p>Original bio.</p>")
+
     def test_bad_uploads_get_a_clear_message_and_write_nothing(self):
         cases = {
             "not an image": ("notes.jpg", b"%PDF-1.7 this is not a picture"),

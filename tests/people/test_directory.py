@@ -4,6 +4,8 @@ graduates' outcomes are counted from their pages."""
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from django.test import RequestFactory
+
 from people.directory import PEOPLE_PER_PAGE
 from people.factories import FacultyPageFactory, PersonIndexPageFactory, ResidentPageFactory
 from people.models import PersonIndexPage, ResidentPage
@@ -150,6 +152,14 @@ class DirectoryFilterTests(SiteTestCase):
         self.assertEqual(robots, ["noindex, follow"])
         self.assertEqual(canonical, [self.everyone.full_url])
         self.assertRegex(response.content.decode(), r"<title>\s*Everyone: Geriatrics \|")
+
+    def test_the_filters_name_the_response_not_the_page(self):
+        """The filtered title belongs to one response: the page object itself keeps its plain title."""
+        page = PersonIndexPage.objects.get(pk=self.everyone.pk)
+        context = page.get_context(RequestFactory().get("/everyone/", {"interest": "geriatrics"}))
+        self.assertEqual(context["meta_title"], "Everyone: Geriatrics")
+        self.assertEqual(page.get_meta_title(), "Everyone")
+        self.assertEqual(page.get_meta_title_parts(), ["Everyone"])
 
     def test_interest_chips_on_a_profile_link_to_the_filtered_directory(self):
         html = self.get_html(self.director)

@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from tests.security.observatory import parse_csp
@@ -108,3 +109,80 @@ def test_bad_reports_are_refused_without_an_error(client, method, body, status):
     else:
         response = client.post("/csp-report/", body, content_type="application/csp-report")
     assert response.status_code == status
+
+
+def csp_records(caplog):
+    return [record for record in caplog.records if record.name == "portal.csp"]
+
+
+def distinct_report(number, **extra):
+    return report(
+        **{
+            "disposition": "enforce",
+            "effective-directive": "img-src",
+            "blocked-uri": f"https://junk-{number}.example/{'x' * 5000}",
+            **extra,
+        }
+    )
+
+
+def test_five_hundred_distinct_reports_from_one_address_write_a_bounded_log(client, caplog):
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        statuses = [
+            client.post("/csp-report/", distinct_report(number), content_type="application/csp-report").status_code
+            for number in range(500)
+        ]
+    assert statuses.count(204) == 20 and statuses.count(429) == 480
+    records = csp_records(caplog)
+    assert len(records) == 20
+    assert max(len(record.getMessage()) for record in records) < 1600
+
+
+def test_distinct_reports_from_many_addresses_write_at_most_a_hundred_records_an_hour(client, caplog):
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        for number in range(500):
+            client.post(
+                "/csp-report/",
+                distinct_report(number),
+                content_type="application/csp-report",
+                REMOTE_ADDR=f"10.0.{number // 250}.{number % 250}",
+            )
+    assert len(csp_records(caplog)) == 100
+
+
+def test_the_report_endpoint_keeps_a_bounded_number_of_keys(client, monkeypatch, settings):
+    cache = caches[settings.SECURITY_CACHE_ALIAS]
+    written = set()
+    for method in ("add", "set"):
+        real = getattr(cache, method)
+
+        def recording(key, *args, real=real, **kwargs):
+            written.add(key)
+            return real(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, method, recording)
+
+    for number in range(2000):
+        client.post(
+            "/csp-report/",
+            distinct_report(number),
+            content_type="application/csp-report",
+            REMOTE_ADDR=f"10.1.{number // 250}.{number % 250}",
+        )
+    keys = {key for key in written if key.startswith("csp-report:")}
+    # At most one counter per address slot (1,024), one entry per report slot (512) and the hourly log budget:
+    # 2,000 distinct reports from 2,000 addresses do not make 2,000 keys.
+    assert len(keys) <= 1024 + 512 + 1
+    assert len([key for key in keys if ":seen:" in key]) <= 512
+
+
+def test_a_report_cannot_forge_log_lines(client, caplog):
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        client.post(
+            "/csp-report/",
+            report(**{"blocked-uri": "inline\nCRITICAL forged line", "disposition": "enforce"}),
+            content_type="application/csp-report",
+        )
+    (record,) = csp_records(caplog)
+    assert "\n" not in record.getMessage()
+    assert "inline\\x0aCRITICAL forged line" in record.getMessage()

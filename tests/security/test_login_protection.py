@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import RequestFactory
 
-from accounts.login_protection import client_ip_address
+from core.client_address import check_trusted_proxy_count, client_ip_address
+from tests.core.test_settings import BASE_URL, REAL_KEY, load_settings
 from tests.security.utils import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,57 @@ def test_signing_in_clears_that_accounts_failures_only(client, comms):
     assert [r.status_code for r in fail(client, "casey", 4)] == [200] * 4
 
 
+@pytest.mark.parametrize("module", ["portal.settings.production", "portal.settings.dev", "portal.settings.test"])
+def test_no_proxy_is_trusted_unless_the_deployment_says_so(module):
+    assert load_settings(module, SECRET_KEY=REAL_KEY, WAGTAILADMIN_BASE_URL=BASE_URL)["TRUSTED_PROXY_COUNT"] == 0
+    production = load_settings(
+        "portal.settings.production", SECRET_KEY=REAL_KEY, WAGTAILADMIN_BASE_URL=BASE_URL, TRUSTED_PROXY_COUNT="2"
+    )
+    assert production["TRUSTED_PROXY_COUNT"] == 2
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_pause_under_production_defaults(client, comms, settings):
+    """A client that reaches gunicorn directly writes its own X-Forwarded-For: under the production defaults
+    30 wrong guesses, each with a new forged address, still pause the account and the address."""
+    production = load_settings("portal.settings.production", SECRET_KEY=REAL_KEY, WAGTAILADMIN_BASE_URL=BASE_URL)
+    settings.TRUSTED_PROXY_COUNT = production["TRUSTED_PROXY_COUNT"]
+
+    for number in range(30):
+        client.post(
+            LOGIN_URL,
+            {"username": "casey", "password": f"guess {number}", "next": "/admin/"},
+            REMOTE_ADDR=ATTACKER,
+            HTTP_X_FORWARDED_FOR=f"10.{number}.{number}.{number}",
+        )
+    response = client.post(
+        LOGIN_URL,
+        {"username": "casey", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=ATTACKER,
+        HTTP_X_FORWARDED_FOR="10.99.99.99",
+    )
+
+    assert response.status_code == 429
+    assert not signed_in(response)
+
+
+def test_the_deploy_check_warns_when_requests_disagree_with_the_proxy_count(settings):
+    factory = RequestFactory()
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert check_trusted_proxy_count() == []
+    client_ip_address(factory.get("/", REMOTE_ADDR="10.0.0.1"))
+    assert check_trusted_proxy_count() == []  # no header, no proxy: as configured
+
+    client_ip_address(factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7"))
+    warnings = check_trusted_proxy_count()
+    assert [warning.id for warning in warnings] == ["core.W001"]
+    assert "X-Forwarded-For but TRUSTED_PROXY_COUNT is 0" in warnings[0].msg
+
+    settings.TRUSTED_PROXY_COUNT = 1  # the count was fixed: the old observation no longer applies
+    assert check_trusted_proxy_count() == []
+    client_ip_address(factory.get("/", REMOTE_ADDR="203.0.113.7"))  # straight to the app, past the proxy
+    assert [warning.id for warning in check_trusted_proxy_count()] == ["core.W002"]
+
+
 def test_the_client_address_trusts_only_the_configured_proxies(settings):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     settings.TRUSTED_PROXY_COUNT = 0
@@ -162,11 +214,26 @@ def request_reset(client, email, address=ATTACKER):
     return client.post("/admin/password_reset/", {"email": email}, REMOTE_ADDR=address)
 
 
-def test_password_reset_emails_are_limited_per_account(client, comms):
-    responses = [request_reset(client, "casey@example.org", address=f"192.0.2.{n}") for n in range(10)]
+def test_password_reset_emails_are_limited_per_address_and_account(client, comms):
+    responses = [request_reset(client, "casey@example.org") for _ in range(4)]
     assert len(mail.outbox) == 3
-    assert [r.status_code for r in responses] == [302] * 3 + [429] * 7
+    assert [r.status_code for r in responses] == [302] * 3 + [429]
     assert "Too many password reset requests" in responses[-1].content.decode()
+
+
+def test_strangers_cannot_stop_the_owners_own_reset_email(client, comms):
+    """Strangers asking for casey's reset, from several addresses and as often as they may, do not stop the
+    email casey asks for from her own address."""
+    for number in range(6):
+        for _ in range(4):
+            request_reset(client, "casey@example.org", address=f"192.0.2.{number}")
+    sent_to_strangers = len(mail.outbox)
+
+    response = request_reset(client, "casey@example.org", address=ELSEWHERE)
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == sent_to_strangers + 1
+    assert mail.outbox[-1].to == ["casey@example.org"]
 
 
 def test_password_reset_requests_are_limited_per_address(client, comms):

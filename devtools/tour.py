@@ -5,6 +5,13 @@ check.
 
 from dataclasses import dataclass
 
+from taggit.models import Tag
+from wagtail.models import Page, get_page_models
+
+from home.models import HomePage, StandardPage
+from people.models import FacultyPage, PersonIndexPage, ResidentPage
+from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, ProgramPage
+
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, never a browser downloaded by `playwright install`; nothing in the background may reach
 # another host (component updates, field trials, first-run pings).
@@ -33,12 +40,6 @@ def page_type_stops(site):
 
     Returns (stops, untested): `untested` names the page types of the project that this list does not visit.
     """
-    from wagtail.models import Page, get_page_models
-
-    from home.models import HomePage, StandardPage
-    from people.models import FacultyPage, PersonIndexPage, ResidentPage
-    from programs.models import ApplyPage, ClinicSiteIndexPage, ClinicSitePage, CurriculumPage, ProgramPage
-
     wanted = [
         ("home", HomePage, {}),
         ("standard page", StandardPage, {}),
@@ -66,10 +67,6 @@ def page_type_stops(site):
 
 def state_stops(site):
     """The pages' other states: filters applied, an empty result, graduates and their outcomes, search, a 404."""
-    from taggit.models import Tag
-
-    from people.models import PersonIndexPage, ResidentPage
-
     stops = []
     faculty_index = PersonIndexPage.objects.live().filter(audience=PersonIndexPage.Audience.FACULTY).first()
     everyone = PersonIndexPage.objects.live().filter(audience=PersonIndexPage.Audience.EVERYONE).first()

@@ -2,7 +2,7 @@
 the admin: `make screenshots`.
 
 Serves the site from this process (the database it is pointed at, with the demo loaded) and photographs each
-stop of core.tour in Debian's Chromium, full page, into docs/screenshots/<stop>-<width>.png. The 500 page is
+stop of devtools.tour in Debian's Chromium, full page, into docs/screenshots/<stop>-<width>.png. The 500 page is
 rendered from its template, as Django would serve it.
 """
 
@@ -17,7 +17,7 @@ from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings, override_settings
 from wagtail.models import Site
 
-from core.tour import CHROMIUM, CHROMIUM_ARGS, Stop, tour
+from devtools.tour import CHROMIUM, CHROMIUM_ARGS, Stop, tour
 
 ERROR_500_PATH = "/__screenshot-error-500__/"
 

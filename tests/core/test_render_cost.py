@@ -1,0 +1,193 @@
+"""What a miss costs: one render when many ask at once, memoised chrome and pictures that are never stale, and no
+rendition made in a visitor's request."""
+
+import threading
+import time
+from io import BytesIO
+from unittest import mock
+
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory, SimpleTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks import default_task_backend
+from PIL import Image
+
+from core.factories import CustomImageFactory
+from core.models import CustomImage, CustomRendition
+from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
+from people.factories import FacultyPageFactory
+from tests.utils import SiteTestCase, visible_text
+
+
+@override_settings(PAGE_CACHE_ENABLED=True, ALLOWED_HOSTS=["testserver"])
+class OneRenderPerPageTests(SimpleTestCase):
+    def setUp(self):
+        caches["shared"].clear()
+        self.renders = 0
+        self.count_lock = threading.Lock()
+
+    def slow_page(self, request):
+        """A page that takes a while to render, as a directory does after a publish."""
+        setattr(request, PAGE_REQUEST_FLAG, True)
+        with self.count_lock:
+            self.renders += 1
+        time.sleep(0.3)
+        return HttpResponse("<p>the directory</p>")
+
+    def ask_at_once(self, path, count=10):
+        middleware = PageCacheMiddleware(self.slow_page)
+        responses = [None] * count
+        start = threading.Barrier(count)
+
+        def visitor(number):
+            request = RequestFactory().get(path)
+            start.wait()
+            responses[number] = middleware(request)
+
+        threads = [threading.Thread(target=visitor, args=(number,)) for number in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        return responses
+
+    def test_ten_concurrent_misses_of_one_page_render_it_once(self):
+        responses = self.ask_at_once("/people/")
+        self.assertEqual(self.renders, 1)
+        self.assertEqual([response.status_code for response in responses], [200] * 10)
+        self.assertEqual({response.content for response in responses}, {b"<p>the directory</p>"})
+        self.assertEqual(sorted(response[STATUS_HEADER] for response in responses), ["hit"] * 9 + ["miss"])
+
+    def test_after_a_publish_the_page_is_rendered_once_again(self):
+        self.ask_at_once("/people/")
+        invalidate_now()
+        self.ask_at_once("/people/")
+        self.assertEqual(self.renders, 2)
+
+    def test_a_page_that_may_not_be_stored_lets_the_waiters_render_it(self):
+        def not_storable(request):
+            response = self.slow_page(request)
+            response.set_cookie("chosen", "1")  # a page that sets a cookie is never stored
+            return response
+
+        middleware = PageCacheMiddleware(not_storable)
+        first = middleware(RequestFactory().get("/cookie/"))
+        second = middleware(RequestFactory().get("/cookie/"))
+        self.assertEqual((first[STATUS_HEADER], second[STATUS_HEADER]), ("bypass", "bypass"))
+        self.assertEqual(self.renders, 2)
+
+
+class MemoisedChromeTests(SiteTestCase):
+    """The chrome and pictures are worked out once per page-cache generation, and never shown stale."""
+
+    def setUp(self):
+        super().setUp()
+        # Building the tree queued an invalidation for a commit that never comes in a TestCase; it would make the
+        # tests' own (captured) commits look already covered.
+        pending = transaction.get_connection().run_on_commit
+        pending[:] = [entry for entry in pending if entry[1] is not invalidate_now]
+
+    def changed_elsewhere(self):
+        """Make a change as another app server would see it: only through the new generation after the commit
+        (this process's own immediate forgetting is switched off)."""
+        return mock.patch("core.signals.generation_memo.forget")
+
+    def test_a_warm_standard_page_reads_the_chrome_once_per_generation(self):
+        url = self.tree.benefits.url
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        self.assertLessEqual(len(queries), 8)
+        tables = " ".join(query["sql"] for query in queries.captured_queries)
+        self.assertNotIn("core_contactsettings", tables)
+        self.assertNotIn("core_sociallink", tables)
+
+    def test_a_picture_is_rendered_again_after_a_change_to_its_image(self):
+        photo = self.tree.director.photo
+        self.assertIn(f'alt="{photo.alt_text}"', self.client.get(self.tree.faculty_index.url).content.decode())
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            photo.alt_text = "Dr. Director smiling in the clinic corridor"
+            photo.save()
+        html = self.client.get(self.tree.faculty_index.url).content.decode()
+        self.assertIn('alt="Dr. Director smiling in the clinic corridor"', html)
+
+    def test_breadcrumbs_and_menu_follow_a_publish(self):
+        index = self.tree.faculty_index
+        self.assertIn(index.title, visible_text(self.get_html(self.tree.director)))
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            index.title = "Our teaching faculty"
+            index.save_revision().publish()
+        self.assertIn("Our teaching faculty", visible_text(self.get_html(self.tree.director)))
+
+    def test_a_draft_is_never_memoised(self):
+        self.get_html(self.tree.director)  # the trail is memoised for anonymous visitors
+        index = self.tree.faculty_index
+        index.title = "A draft title nobody published"
+        index.save_revision()  # a draft: no new generation
+        self.assertNotIn("A draft title nobody published", visible_text(self.get_html(self.tree.director)))
+
+
+class NoRenditionInTheRequestTests(SiteTestCase):
+    def test_a_page_whose_photo_has_no_rendition_yet_makes_none(self):
+        photo = CustomImageFactory(renditions=False)  # uploaded by an import: the worker has not got to it yet
+        person = FacultyPageFactory(
+            parent=self.tree.faculty_index, first_name="Quentin", last_name="Zhao", photo=photo, programs=[]
+        )
+        for url in (person.url, "/search/?query=Zhao"):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        directory = self.client.get(f"{self.tree.faculty_index.url}?page=1").content.decode()
+        self.assertEqual(CustomRendition.objects.filter(image=photo).count(), 0)
+        self.assertIn('aria-hidden="true">QZ</span>', self.get_html(person))
+        self.assertNotIn(photo.file.name.rsplit("/", 1)[-1].split(".")[0], directory)
+
+    def test_the_page_shows_the_renditions_that_exist(self):
+        photo = CustomImageFactory(renditions=False, file__width=800, file__height=1000)
+        made = photo.get_rendition("fill-200x250-c100|format-jpeg")  # the worker has made one so far
+        person = FacultyPageFactory(parent=self.tree.faculty_index, photo=photo)
+        html = self.get_html(person)
+        self.assertEqual(CustomRendition.objects.filter(image=photo).count(), 1)
+        self.assertIn(f'src="{made.url}"', html)
+        self.assertNotIn("format-avif", html)  # no AVIF exists yet, so no AVIF source
+
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queues, never runs
+
+
+def png(width=300, height=400):
+    data = BytesIO()
+    Image.new("RGB", (width, height), "#2f5d8a").save(data, "PNG")
+    return data.getvalue()
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+class RenditionsMadeAheadTests(SiteTestCase):
+    def test_an_upload_in_the_admin_gets_its_listing_renditions_in_the_uploaders_request(self):
+        self.client.force_login(self.login())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("wagtailimages:add"),
+                {
+                    "title": "Portrait of the director",
+                    "alt_text": "The director smiling in a clinic corridor",
+                    "file": SimpleUploadedFile("director.png", png(), content_type="image/png"),
+                    "collection": "1",
+                },
+            )
+        self.assertEqual(response.status_code, 302)
+        image = CustomImage.objects.get(title="Portrait of the director")
+        specs = set(image.renditions.values_list("filter_spec", flat=True))
+        self.assertIn("fill-200x250-c100|format-avif", specs)  # a portrait
+        self.assertIn("fill-360x202|format-jpeg", specs)  # a card
+        self.assertEqual(len(specs), 18)  # portrait and card sets: three widths in three formats each
+
+    def test_an_image_saved_outside_a_request_leaves_them_to_the_worker(self):
+        default_task_backend.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            image = CustomImageFactory(renditions=False)  # as an import or a script saves one
+        self.assertEqual(image.renditions.count(), 0)
+        queued = [result.args for result in default_task_backend.results if result.task.name == "generate_renditions"]
+        self.assertEqual(queued, [[image.pk]])  # for the worker (Wagtail queues its search indexing beside it)
