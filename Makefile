@@ -55,11 +55,14 @@ migrate: $(VENV)/.runtime  ## apply database migrations
 demo: migrate  ## build (or refresh) the demo site and its users
 	$(PY) manage.py load_demo
 
-run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker and the scheduler (publishing, open-house reminders, deleting old applicant data) beside it
+# The worker is restarted whenever it exits (a crash, a kill): imports and renditions never silently stop.
+run: demo  ## set up and serve the demo site on http://127.0.0.1:8000, with the task worker (restarted if it exits) and the scheduler (publishing, open-house reminders, deleting old applicant data) beside it
 	@( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null 2>&1; \
 	   $(PY) manage.py send_open_house_reminders >/dev/null 2>&1; \
 	   $(PY) manage.py prune_applicant_data >/dev/null 2>&1; done ) & scheduler=$$!; \
-	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do $(PY) manage.py db_worker --no-reload --interval 1 & child=$$!; wait $$child; \
+	  echo "The task worker exited ($$?); starting it again in 2 s." >&2; sleep 2; done ) & worker=$$!; \
 	trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -100,4 +103,4 @@ format: $(VENV)/.dev  ## apply ruff and djhtml formatting
 	find templates */templates -name '*.html' -print0 | xargs -0 $(VENV)/bin/djhtml
 
 clean:  ## remove the virtualenvs, the SQLite database, media and the local shared cache
-	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 media .test-media static_collected var
+	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 media private-media .test-media .test-private-media static_collected var

@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules import models (Wagtail's admin views, for exports), which
         # exist only once the app registry is ready, and Django imports apps.py before any model.
-        from core import signals, tasks
+        from core import signals, site_address, tasks  # noqa: F401 (site_address registers a system check)
         from core.exports import protect_wagtail_csv_exports
 
         signals.connect()

@@ -5,13 +5,20 @@ the cache sits in front of everything that touches the database; any other reque
 first query. This middleware turns that failure into templates/503.html, a standalone page that
 needs no database (no settings, no menu), with `Retry-After` so browsers, crawlers and load
 balancers come back later instead of reporting an error. Logged once per outage per process.
+
+Two failures are not outages and never get that page:
+- SQLite's "database is locked": another process is writing. Writers wait for each other (the busy
+  timeout in settings); an error after that wait is a bug to see in the logs, not "come back later".
+- Any failure after the request had already committed some of its work (a page published, then a
+  later write failed): "Back in a moment" would tell the editor their save failed when it is live.
+  The middleware watches the request's writes and which of them committed.
 """
 
 import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -30,8 +37,8 @@ def database_is_unavailable(error):
     OperationalError covers both: a refused connection and, on SQLite, a query too large to run. So
     ask the database: if it still answers, the fault is the query's.
     """
-    if "database is locked" in str(error):  # SQLite busy with another writer: transient
-        return True
+    if is_lock_error(error):
+        return False
     connection = connections["default"]
     try:
         if connection.connection is None:
@@ -39,6 +46,34 @@ def database_is_unavailable(error):
         return not connection.is_usable()
     except DatabaseError:
         return True
+
+
+def is_lock_error(error):
+    """SQLite's answer when another process holds the write lock (the database itself is fine)."""
+    return "database is locked" in str(error) or "database table is locked" in str(error)
+
+
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class CommitWatcher:
+    """An execute wrapper that notes when one of the request's writes has been committed.
+
+    A write outside a transaction commits at once; one inside commits when the outermost atomic block
+    does, which is when Django runs `on_commit` callbacks (at once in autocommit mode).
+    """
+
+    def __init__(self):
+        self.committed = False
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not self.committed and sql.lstrip()[:7].upper().startswith(WRITE_STATEMENTS):
+            transaction.on_commit(self.mark_committed, using=context["connection"].alias)
+        return result
+
+    def mark_committed(self):
+        self.committed = True
 
 
 def database_unavailable_response(request=None):
@@ -55,11 +90,19 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        request._database_commits = watcher = CommitWatcher()
+        with connections["default"].execute_wrapper(watcher):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         global _last_logged
-        if not isinstance(exception, (OperationalError, InterfaceError)) or not database_is_unavailable(exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        watcher = getattr(request, "_database_commits", None)
+        if watcher is not None and watcher.committed:
+            logger.error("A database error after this request had committed its work (%s): not a 503.", exception)
+            return None
+        if not database_is_unavailable(exception):
             return None
         now = time.monotonic()
         if now - _last_logged > LOG_EVERY_SECONDS:

@@ -4,21 +4,22 @@ Wagtail's image field hands the upload to Willow, which decodes every pixel befo
 pixel count with WAGTAILIMAGES_MAX_IMAGE_PIXELS: a 516 KB PNG of 13,300 x 13,300 pixels took 670 MB and
 6 s to refuse. Every upload path of the admin builds its form with `get_image_form` on this base (the
 image library's add and edit views, the multiple uploader, the image chooser's upload tab), so checking
-here covers them all. The faculty photo on My profile calls `read_image_header` itself (editorial.forms).
+here covers them all. The faculty photo on My profile calls the same checks itself (editorial.forms).
 """
 
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-from core.uploads import read_image_header
+from core.uploads import clean_image_file, read_image_header
 
 
 class HeaderCheckedImageField(WagtailImageField):
-    """Wagtail's image field, refusing a file by its size, type or pixel count before anything decodes it."""
+    """Wagtail's image field, refusing a file by its size, type or pixel count before anything decodes it, then
+    by its pixels (damaged files), and keeping the upright, metadata-free copy (core.uploads.clean_image_file)."""
 
     def to_python(self, data):
         if data not in self.empty_values and hasattr(data, "read"):
-            read_image_header(data)
+            data, _ = clean_image_file(data, read_image_header(data))
         return super().to_python(data)
 
 

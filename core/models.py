@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from core.generation_memo import remember
 from core.images import specs_for
+from core.storage import is_private_name, private_name
 from core.text import excerpt
 
 # The rich text features the design actually styles; editors get nothing else.
@@ -40,13 +41,31 @@ class CustomImage(AbstractImage):
 
     search_fields = [*AbstractImage.search_fields, index.SearchField("alt_text")]
 
+    # Set on a new image before it is saved: its file is stored privately, under an unguessable name (core.storage).
+    store_privately = False
+
     @property
     def default_alt_text(self):
         return self.alt_text or self.description or self.title
 
+    @property
+    def is_private(self):
+        return is_private_name(self.file.name)
+
+    def get_upload_to(self, filename):
+        if self.store_privately:
+            return private_name("original_images", filename)
+        return super().get_upload_to(filename)
+
 
 class CustomRendition(AbstractRendition):
     image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    def get_upload_to(self, filename):
+        """A private image's renditions are private too (their names start with its unguessable one)."""
+        if self.image.is_private:
+            return f"private/images/{self.file.field.storage.get_valid_name(filename)}"
+        return super().get_upload_to(filename)
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
@@ -336,6 +355,16 @@ def prefetch_images(queryset, field, *set_names):
     """Fetch the image behind `field` and the renditions of the named sets (core/images.py) in two queries."""
     images = CustomImage.objects.prefetch_renditions(*specs_for(*set_names))
     return queryset.prefetch_related(Prefetch(field, queryset=images))
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life (core.worker): a task whose worker stopped beating has been abandoned."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"worker {self.worker_id} last seen {self.last_seen:%Y-%m-%d %H:%M:%S}"
 
 
 def prefetch_renditions_of(images, *names):

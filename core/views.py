@@ -1,6 +1,7 @@
 import logging
 import re
 import unicodedata
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
+from core.database import atomic_with_short_lock_wait
 from core.pagination import page_links, paginate
 from core.seo import absolute
 
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
+SEARCH_HIT_LOCK_WAIT = 0.1  # seconds a search waits for other writers to record its hit
 # Characters the database search backends read as query syntax: an unbalanced double quote is an error in
 # SQLite's full-text search, and the others change what a query means. Applicants type words, not syntax.
 QUERY_SYNTAX = re.compile(r"[\"“”*^:(){}\[\]<>|&!\\]")
@@ -44,15 +47,15 @@ def search(request):
         # The search backend can only filter on plain fields, so Wagtail's own .public() here.
         site_pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True).specific()
         try:
-            with transaction.atomic():  # a failed query must not break the rest of the request (PostgreSQL)
+            with read_savepoint():
                 results = site_pages.search(query)
                 page_of_results = paginate(request, results, RESULTS_PER_PAGE)
                 page_of_results.object_list = list(page_of_results.object_list)
-                if page_of_results.paginator.count:
-                    record_search(query)
         except DatabaseError:
             logger.warning("Search failed for query %r", query, exc_info=True)
             failed, results = True, []
+        if not failed and page_of_results.paginator.count:
+            record_search(query)
     if not query or failed:
         page_of_results = paginate(request, results, RESULTS_PER_PAGE)
 
@@ -77,7 +80,27 @@ def search(request):
     )
 
 
+def read_savepoint():
+    """Inside a transaction (a test's), a savepoint, so a failed query does not break the rest of it on
+    PostgreSQL. Outside one, nothing: each query commits alone, and on SQLite a transaction would take the
+    write lock (IMMEDIATE mode) and make every search wait for the writers."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
 def record_search(query):
+    """Count a hit for the search promotions, without ever failing or slowing the search.
+
+    The write may wait at most SEARCH_HIT_LOCK_WAIT for other writers (an import, a publish); a hit that
+    cannot be written in that time, or at all, is dropped: a popularity count is not worth an error.
+    """
+    try:
+        with atomic_with_short_lock_wait(SEARCH_HIT_LOCK_WAIT):
+            count_search(query)
+    except DatabaseError as error:
+        logger.info("Search hit for %r not recorded: %s", query, error)
+
+
+def count_search(query):
     """Count a hit for a query that found something, for the search promotions' "popular searches".
 
     Anyone may search, so the log must not grow with whatever they type: queries that found nothing (random

@@ -27,15 +27,17 @@ def remove_welcome_page(notes):
 # Site, settings and users -------------------------------------------------------------------------
 
 
-def ensure_site(home, site_name, notes):
+def ensure_site(home, site_name, notes, address=("localhost", 80)):
+    """The default site, at `address` (hostname, port), rooted at the demo home page."""
+    hostname, port = address
     site = (
-        Site.objects.filter(hostname="localhost", port=80).first()
-        or Site.objects.filter(is_default_site=True).first()
-        or Site(hostname="localhost", port=80)
+        Site.objects.filter(is_default_site=True).first()
+        or Site.objects.filter(hostname=hostname, port=port).first()
+        or Site(hostname=hostname, port=port)
     )
     wanted = {
-        "hostname": "localhost",
-        "port": 80,
+        "hostname": hostname,
+        "port": port,
         "root_page_id": home.pk,
         "is_default_site": True,
         "site_name": site_name,
@@ -46,7 +48,7 @@ def ensure_site(home, site_name, notes):
             setattr(site, name, value)
         Site.objects.exclude(pk=site.pk).filter(is_default_site=True).update(is_default_site=False)
         site.save()
-        notes.append("Pointed the default site (localhost:80) at the demo home page.")
+        notes.append(f"Pointed the default site ({site.root_url}) at the demo home page.")
     return site
 
 

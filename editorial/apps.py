@@ -26,3 +26,6 @@ class EditorialConfig(AppConfig):
         # Groups, permissions and the review workflow exist on every database
         # (including test databases) as soon as it is migrated.
         post_migrate.connect(create_roles, sender=self)
+        from editorial import photos  # signal handlers need the models loaded
+
+        photos.connect()

@@ -32,6 +32,8 @@ ALLOWED_URL_NAMES = OPEN_URL_NAMES | {
     "editorial_my_profile_preview",
     "editorial_my_profile_preview_page",
     "editorial_my_profile_submit_draft",
+    # Their own photo while it waits for approval (the view checks it is theirs).
+    "private_media",
 }
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.uploads import read_image_header
+from core.uploads import clean_image_file, read_image_header
 from editorial.bio import HELP_TEXT, MAX_BIO_LENGTH, clean_text
 
 # Portraits are shown up to 320 x 400 CSS pixels; smaller originals would look blurred.
@@ -54,8 +54,8 @@ class MyProfileForm(forms.Form):
                 f"This photo is {header.width} x {header.height} pixels. Use one at least {MIN_PHOTO_WIDTH} "
                 f"pixels wide and {MIN_PHOTO_HEIGHT} tall, so it is sharp on phones."
             )
-        self.photo_header = header
-        return uploaded
+        cleaned, self.photo_header = clean_image_file(uploaded, header)  # upright, no EXIF (GPS), bounded size
+        return cleaned
 
     def clean(self):
         cleaned_data = super().clean()

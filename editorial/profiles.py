@@ -12,6 +12,7 @@ from wagtail.models import Revision, TaskState, WorkflowState
 
 from editorial.bio import clean_text, rich_text_to_text, same_bio, text_to_rich_text
 from editorial.models import ProfileAccount, ProfileDraft, person_page_types
+from editorial.photos import delete_superseded_photos
 from editorial.roles import OWN_PROFILE_PERMISSION, ensure_review_workflow, get_photo_collection
 
 
@@ -95,6 +96,7 @@ def create_photo(profile, user, uploaded_file, header, alt_text):
         collection=get_photo_collection(),
         uploaded_by_user=user,
     )
+    image.store_privately = True  # private until approved, under an unguessable name (core.storage)
     image._set_image_file_metadata()
     image.save()
     return image
@@ -171,6 +173,8 @@ def submit_for_review(profile, user, bio_text, photo=None):
         workflow = profile.get_workflow() or ensure_review_workflow()
         state = workflow.start(page, user)
     ProfileDraft.objects.filter(page=profile).delete()
+    # A photo sent earlier and not approved is replaced by this submission's (or its lack of one).
+    delete_superseded_photos(profile, keep={page.photo_id})
     return state
 
 

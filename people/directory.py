@@ -1,8 +1,10 @@
 """The people directory behind a PersonIndexPage: filters, sections, pagination and the graduates' outcomes.
 
-Filters are a plain GET form, so a filtered list is a link that can be bookmarked or shared, and works without
-JavaScript. A value that is not one of a filter's choices (a typo, an old bookmark, junk) is ignored, never an
-error: choices come from the people in the directory, so an unknown value never reaches a query.
+The site-wide directory also filters by track (`?track=<the track page's slug>`); a track's own directory
+lists only that track's people already. Filters are a plain GET form, so a filtered list is a link that can be
+bookmarked or shared, and works without JavaScript. A value that is not one of a filter's choices (a typo, an old
+bookmark, junk) is ignored, never an error: choices come from the people in the directory, so an unknown value
+never reaches a query.
 
 Faculty, current residents and graduates are three querysets listed one after another and paginated as one list
 (core.pagination.Sections): a page of the directory costs the same queries with 10 people or 10,000.
@@ -11,7 +13,7 @@ Faculty, current residents and graduates are three querysets listed one after an
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
@@ -43,6 +45,7 @@ class DirectoryFilterForm(forms.Form):
     """The filters a directory offers, with the choices its people have. Every field is optional."""
 
     group = forms.ChoiceField(label="Show", required=False)
+    track = forms.ChoiceField(label="Track", required=False)
     interest = forms.ChoiceField(label="Clinical interest", required=False)
     site = forms.ChoiceField(label="Clinic site", required=False)
     role = forms.ChoiceField(label="Role", required=False)
@@ -96,6 +99,7 @@ class Directory:
     def get_choices(self):
         """The choices of each filter, from the people in scope: one query per filter."""
         choices = {"group": [(group, GROUP_LABELS[group]) for group in self.groups]}
+        choices["track"] = self.track_choices()
         faculty = self.faculty_scope()
         if faculty is not None:
             tags = Tag.objects.filter(people_facultyinterest_items__content_object__in=faculty.values("pk"))
@@ -110,6 +114,21 @@ class Directory:
             kinds = {kind for year, kind, _ in self.resident_breakdown if year <= self.cutoff}
             choices["outcome"] = [(kind, label) for kind, label in Outcome.choices if kind in kinds]
         return choices
+
+    def track_choices(self):
+        """The live tracks the people in scope belong to, in one query; none under a track (its own people)."""
+        from programs.models import ProgramPage
+
+        if self.index.program:
+            return []
+        linked = Q(pk__in=[])
+        for people in (self.faculty_scope(), self.resident_scope()):
+            if people is not None:
+                through = people.model.programs.through
+                person_field = f"{people.model._meta.model_name}__in"
+                linked |= Q(pk__in=through.objects.filter(**{person_field: people.values("pk")}).values("programpage"))
+        tracks = live_public(ProgramPage.objects.filter(linked))
+        return list(tracks.order_by("title").values_list("slug", "title").distinct())
 
     @cached_property
     def resident_breakdown(self):
@@ -148,6 +167,8 @@ class Directory:
         faculty = self.faculty_scope()
         if faculty is None or FACULTY not in self.shown_groups():
             return None
+        if "track" in self.filters:
+            faculty = faculty.filter(programs__slug=self.filters["track"])
         if "interest" in self.filters:
             faculty = faculty.filter(clinical_interests__slug=self.filters["interest"])
         if "site" in self.filters:
@@ -164,6 +185,8 @@ class Directory:
             residents = residents.filter(graduation_year__gt=self.cutoff).order_by("graduation_year")
         else:
             residents = residents.filter(graduation_year__lte=self.cutoff).order_by("-graduation_year")
+        if "track" in self.filters:
+            residents = residents.filter(programs__slug=self.filters["track"]).distinct()
         if "year" in self.filters:
             residents = residents.filter(graduation_year=int(self.filters["year"]))
         if "outcome" in self.filters:

@@ -7,11 +7,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import SignOutView, ThrottledPasswordResetView
 from core import views as core_views
+from core.private_media import serve_private_media
 from core.security import csp_report
 
 urlpatterns = [
     # Wagtail's own reset form, throttled per address and per account; the rest of the reset flow is Wagtail's.
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
+    # Private media (unapproved portraits): under /admin/ for two-step verification, before Wagtail's admin so an
+    # anonymous visitor gets a 404, not a sign-in page that would say the file exists.
+    path("admin/private-media/<path:name>", serve_private_media, name="private_media"),
     # Wagtail's sign-out, except that a GET changes nothing (Wagtail's deletes the cookie but keeps the session).
     path("admin/logout/", SignOutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
@@ -26,10 +30,11 @@ urlpatterns = [
     path("altcha/", include("altcha_django.urls")),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG or settings.SERVE_MEDIA:
     from django.conf.urls.static import static
 
-    # In production media lives on shared storage served by the web server.
+    # In production media lives on shared storage served by the web server. Never private media: that is
+    # outside MEDIA_ROOT (core.storage).
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -16,6 +16,11 @@ def register_import_urls():
         path(
             "people/import/<uuid:task_id>/", import_views.PeopleImportStatusView.as_view(), name="people_import_status"
         ),
+        path(
+            "people/import/<uuid:task_id>/again/",
+            import_views.PeopleImportRetryView.as_view(),
+            name="people_import_retry",
+        ),
     ]
 
 

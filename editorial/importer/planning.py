@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 from wagtail.locks import BasicLock
 
-from editorial.importer.schema import CREATE, FACULTY, PUBLISH, TEXT_FIELDS, UNCHANGED, UPDATE
+from editorial.importer.schema import CREATE, FACULTY, PUBLISH, RESIDENT, TEXT_FIELDS, UNCHANGED, UPDATE
 from editorial.importer.validating import Lookups, bio_text, clean_row, kind_of
 from people.models import FacultyPage, PersonIndexPage
 
@@ -245,6 +245,9 @@ def _match_rows(table, lookups, errors):
             seen_emails.setdefault(key, number)
 
         page = _match(kind, values, lookups, error) if not row_errors else None
+        if page is None and kind == RESIDENT and "class_year" not in raw:
+            # Only a new resident needs one: a column left out of the file leaves an existing profile's value alone.
+            error("class_year", "missing; every resident needs a class year (the year they finish residency).")
         key_column = _key_column(values)
         if page is not None:
             if kind_of(page) != kind:

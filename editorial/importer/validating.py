@@ -133,8 +133,6 @@ def clean_row(number, raw, lookups, errors):
         if value is not None:
             values[column] = value
 
-    if kind == RESIDENT and "class_year" not in values and "class_year" not in raw:
-        error("class_year", "missing; every resident needs a class year (the year they finish residency).")
     return kind, values
 
 

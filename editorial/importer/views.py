@@ -19,13 +19,15 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.models import DBTaskResult
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.admin_utils import forbidden
+from core.worker import ABANDONED, fail_if_abandoned
 from editorial.importer.planning import default_parent
 from editorial.importer.schema import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, ImportFileError
 from editorial.importer.service import run_import
@@ -122,6 +124,8 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             progress=status_payload(result),
             filename=filename,
             failed=result.status == TaskResultStatus.FAILED,
+            worker_died=any(error.exception_class_path == ABANDONED for error in result.errors),
+            retry_url=retry_url(result),
             status_url="" if result.is_finished else reverse("people_import_status", args=[result.id]),
             upload_url=reverse("people_import"),
         )
@@ -205,15 +209,49 @@ class PeopleImportStatusView(ImportViewMixin, View):
     """Step 4: the import's progress while the task worker runs it, then what it did."""
 
     def get(self, request, task_id):
-        try:
-            result = import_people_task.get_result(str(task_id))
-        except TaskResultDoesNotExist:
-            raise Http404("No such import.") from None
-        if result.kwargs.get("user_id") != request.user.pk and not request.user.is_superuser:
-            raise Http404("No such import.")  # someone else's import, and the people in it
+        result = own_import(request, task_id)
         if request.GET.get("format") == "json":
             return JsonResponse(status_payload(result))
         return self.render_status(result)
+
+
+class PeopleImportRetryView(ImportViewMixin, View):
+    """An import whose worker died (or that failed unexpectedly) runs again from the same file, for the same
+    person: it wrote nothing, so running it again is safe."""
+
+    def post(self, request, task_id):
+        result = own_import(request, task_id)
+        if result.status != TaskResultStatus.FAILED:
+            return redirect("people_import_status", result.id)
+        again = import_people_task.enqueue(**result.kwargs)
+        if again.is_finished:
+            return self.render_status(again)
+        return redirect("people_import_status", again.id)
+
+
+def retry_url(result):
+    """Where a failed import runs again; none for a backend whose tasks have no lasting id (immediate)."""
+    if result.status != TaskResultStatus.FAILED:
+        return ""
+    try:
+        return reverse("people_import_retry", args=[result.id])
+    except NoReverseMatch:
+        return ""
+
+
+def own_import(request, task_id):
+    """The import `task_id` if it is the requester's, as it stands: a RUNNING import whose worker has stopped
+    beating is recorded and shown as failed (core.worker), never as running for ever."""
+    row = DBTaskResult.objects.filter(pk=task_id).first()
+    if row is not None:
+        fail_if_abandoned(row)
+    try:
+        result = import_people_task.get_result(str(task_id))
+    except TaskResultDoesNotExist:
+        raise Http404("No such import.") from None
+    if result.kwargs.get("user_id") != request.user.pk and not request.user.is_superuser:
+        raise Http404("No such import.")  # someone else's import, and the people in it
+    return result
 
 
 def status_payload(result):

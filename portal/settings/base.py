@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "editorial",
     "accounts",
     "demo",
+    "operations",
     "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -138,6 +139,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
+# SQLite has one writer at a time; the server, the task worker and the scheduler all write. So:
+# - WAL: readers never wait for the writer, nor the writer for readers (persistent in the file);
+#   synchronous=NORMAL is WAL's recommended durability (a power cut may lose the last commits, never
+#   corrupt the file).
+# - IMMEDIATE: a transaction takes the write lock at BEGIN. A deferred one that reads, then writes,
+#   fails at once with "database is locked" when another process wrote meanwhile, and the busy
+#   timeout cannot help it; an immediate one simply waits its turn.
+# - A busy timeout of SQLITE_BUSY_TIMEOUT (20 s): how long a writer waits for another. Under
+#   gunicorn's 30 s request timeout, so a request that waits still gets its answer; every writer,
+#   an import included, holds the lock for far less.
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches. "default" is Wagtail's own (site root paths, renditions): process-local memory unless
@@ -232,6 +252,10 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# The worker beats every TASK_WORKER_HEARTBEAT_SECONDS; a task whose worker has not beaten for
+# TASK_WORKER_LEASE_SECONDS is shown, and recorded, as failed (core.worker).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
+TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "60"))
 # How long a database outage's 503 asks clients and crawlers to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 
@@ -331,8 +355,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Django itself serves MEDIA_ROOT at MEDIA_URL when DEBUG is on, or when this is (the browser tests' live server).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# Private media (core.storage): portraits waiting for approval, outside MEDIA_ROOT, served by a view that checks
+# who asks. Never serve this directory directly.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Media on S3-compatible object storage (AWS S3, MinIO, Ceph, R2...) when a bucket is named, so any
@@ -341,7 +370,7 @@ STORAGES = {
 MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
 if MEDIA_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.BucketMediaStorage",  # private names under private/ (README: the bucket policy)
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
             "endpoint_url": os.environ.get("MEDIA_ENDPOINT_URL") or None,
@@ -366,7 +395,12 @@ OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # how authenticator apps label the account
 WAGTAILIMAGES_IMAGE_MODEL = "core.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # no SVG
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The pixel budget of every upload (image library and portraits; core.uploads): a JPEG up to 30 million pixels
+# (decoded at reduced scale), any other type up to 10 million (decoded whole); originals are stored at most
+# 2,560 px a side. Memory of an upload and of its renditions stays under 150 MB (tests/core/test_upload_memory.py).
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 30_000_000  # also Pillow's own cap (core.uploads.apply_pillow_pixel_cap)
+IMAGE_MAX_FULL_DECODE_PIXELS = 10_000_000
+STORED_IMAGE_SIDE = 2560
 # Every image upload form checks size, type and pixel count from the file's header before decoding it.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -460,6 +494,7 @@ LOGGING = {
         # Outages are reported once by core.cache_backends / core.faults, not once per call.
         "django_redis": {"level": "CRITICAL"},
         "django_tasks_db": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+        "portal.worker": {"level": os.environ.get("LOG_LEVEL", "INFO")},
         # What the admin's report-only policy would block, once an hour each (core.security.csp_report).
         "portal.csp": {"level": os.environ.get("CSP_LOG_LEVEL", "INFO")},
     },

@@ -10,6 +10,8 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
+SERVE_MEDIA = True  # the browser tests load images from the live server
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Everything in-process unless a test says otherwise: the page cache off (tests that need it turn
@@ -31,3 +33,9 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # noqa: F405
 
 # The tests render thousands of renditions and never look at their bytes: encode AVIF at libavif's fastest speed.
 AVIF_ENCODER_SPEED = 10
+
+# Each test runs inside a transaction. With SQLite's IMMEDIATE mode (base.py) that transaction would hold the
+# write lock for the whole test, and the browser tests' live server thread, which shares the in-memory database,
+# could never write (shared-cache locks do not wait for the busy timeout). Deferred here; the real-process tests
+# (tests/production) run the production settings, IMMEDIATE included.
+DATABASES["default"].get("OPTIONS", {}).pop("transaction_mode", None)  # noqa: F405

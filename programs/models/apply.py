@@ -213,9 +213,9 @@ class ApplyPage(RoutablePageMixin, ProgramChildMixin, BasePage):
             open_house.calendar_url = self.calendar_url(request, "open_house", open_house.pk)
         feed_url = self.calendar_url(request)
         context["calendar_feed_url"] = feed_url
-        # The address as this visitor reached the site, for calendar apps; webcal: asks the app to subscribe
-        # (and keep checking for new dates) rather than import the dates once.
-        context["calendar_feed_address"] = request.build_absolute_uri(feed_url) if feed_url else ""
+        # The site's own address (its Site, as every absolute URL), for calendar apps; webcal: asks the app to
+        # subscribe (and keep checking for new dates) rather than import the dates once.
+        context["calendar_feed_address"] = absolute(request, feed_url) if feed_url else ""
         context["calendar_subscribe_url"] = "webcal://" + context["calendar_feed_address"].split("://", 1)[-1]
         context["program"] = self.program
         context["facts"] = self.program.get_facts() if self.program else []

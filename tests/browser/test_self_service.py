@@ -76,6 +76,28 @@ def public_text(browser, url):
     return text, portraits
 
 
+PORTRAIT_URLS = """picture => [
+    picture.querySelector("img").getAttribute("src"),
+    ...[...picture.querySelectorAll("source")].flatMap(
+        source => source.srcset.split(",").map(candidate => candidate.trim().split(" ")[0])
+    ),
+]"""
+
+
+def portrait_urls(frame_or_page, alt):
+    """Every file the portrait with this alt text may load: its <img> src and each <source>'s srcset."""
+    picture = frame_or_page.locator("picture", has=frame_or_page.get_by_alt_text(alt)).first
+    return sorted(set(picture.evaluate(PORTRAIT_URLS)))
+
+
+def anonymous_statuses(browser, site, urls):
+    context = browser.new_context()
+    try:
+        return {context.request.get(site.url + url).status for url in urls}
+    finally:
+        context.close()
+
+
 def open_my_profile(page):
     page.get_by_role("link", name="Edit my profile").click()
     expect(page.get_by_role("heading", name="Change your bio and photo")).to_be_visible()
@@ -128,6 +150,12 @@ def test_faculty_submit_and_communications_approve(demo_site, browser):
     expect(preview.get_by_text("Outside clinic she coaches the residency's running club.")).to_be_visible()
     expect(preview.locator("b", has_text="transitions of care")).to_be_visible()
     expect(preview.get_by_alt_text("Dr. Grace Lindqvist smiling in the clinic corridor")).to_be_visible()
+    # The unapproved photo is private: its files come from the permission-checking view, under unguessable names;
+    # the faculty member's own browser gets them, an anonymous visitor gets 404s.
+    private_urls = portrait_urls(preview, "Dr. Grace Lindqvist smiling in the clinic corridor")
+    assert len(private_urls) >= 3 and all(url.startswith("/admin/private-media/") for url in private_urls), private_urls
+    assert {page.request.get(demo_site.url + url).status for url in private_urls} == {200}
+    assert anonymous_statuses(browser, demo_site, private_urls) == {404}
     assert not review_states(profile).exists()
     assert old_bio in public_text(browser, public_url)[0]
 
@@ -159,6 +187,14 @@ def test_faculty_submit_and_communications_approve(demo_site, browser):
     assert "Outside clinic she coaches the residency's running club." in text
     assert old_bio not in text
     assert "Dr. Grace Lindqvist smiling in the clinic corridor" in portraits
+    # Approved: public media now, which anyone may load; the private copies are gone.
+    visitor = browser.new_context().new_page()
+    visitor.goto(public_url)
+    public_urls = portrait_urls(visitor, "Dr. Grace Lindqvist smiling in the clinic corridor")
+    visitor.context.close()
+    assert all(url.startswith("/media/") for url in public_urls), public_urls
+    assert anonymous_statuses(browser, demo_site, public_urls) == {200}
+    assert {page.request.get(demo_site.url + url).status for url in private_urls} == {404}
 
     page.reload()
     expect(page.locator(".my-profile-status")).to_contain_text("Published")

@@ -5,11 +5,15 @@ from real app servers with a TCP proxy.
 """
 
 from contextlib import ExitStack
+from unittest import mock
 
+from django.db import transaction
 from django.db.utils import InterfaceError, OperationalError
-from django.test import override_settings
+from django.test import TestCase, override_settings
+from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Site
 
+from core.faults import DatabaseUnavailableMiddleware
 from core.page_cache import STATUS_HEADER
 from tests.utils import SiteTestCase, parse_tags, visible_text
 
@@ -78,4 +82,51 @@ class DatabaseCheckTests(SiteTestCase):
         from core.faults import database_is_unavailable
 
         self.assertFalse(database_is_unavailable(OperationalError("Expression tree is too large (maximum depth 1000)")))
-        self.assertTrue(database_is_unavailable(OperationalError("database is locked")))
+        # SQLite's answer while another process writes: the database is there, so never "Back in a moment".
+        self.assertFalse(database_is_unavailable(OperationalError("database is locked")))
+
+
+def run_through_middleware(view):
+    """The request as Django's handler runs it: the view inside the middleware, its exception handed back."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/admin/pages/1/edit/")
+
+    def get_response(request):
+        try:
+            return view()
+        except OperationalError as error:
+            return middleware.process_exception(request, error) or "no answer: Django's 500 page"
+
+    middleware = DatabaseUnavailableMiddleware(get_response)
+    return middleware(request)
+
+
+class CommittedWorkTests(TestCase):
+    """What the editor is told matches what was saved. A TestCase never commits, so the commit of the
+    request's transaction is played by running its on-commit callbacks, as Django does after a commit."""
+
+    def test_an_error_after_the_request_committed_its_work_is_never_a_503(self):
+        def publish_then_fail():
+            with self.captureOnCommitCallbacks(execute=True):
+                Query.get("clinic")  # the editor's work, committed
+            raise OperationalError("server closed the connection unexpectedly")
+
+        with mock.patch("core.faults.database_is_unavailable", return_value=True), self.assertLogs("portal.faults"):
+            self.assertEqual(run_through_middleware(publish_then_fail), "no answer: Django's 500 page")
+        self.assertTrue(Query.objects.filter(query_string="clinic").exists())
+
+    def test_an_error_after_a_transaction_rolled_back_is_still_a_503(self):
+        def fail_inside_a_transaction():
+            with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
+                Query.get("clinic")
+                raise OperationalError("server closed the connection unexpectedly")
+
+        with (
+            mock.patch("core.faults.database_is_unavailable", return_value=True),
+            mock.patch("core.faults._last_logged", 0.0),  # logged once a minute per process
+            self.assertLogs("portal.faults"),
+        ):
+            response = run_through_middleware(fail_inside_a_transaction)
+        self.assertEqual(response.status_code, 503)
+        self.assertFalse(Query.objects.filter(query_string="clinic").exists())

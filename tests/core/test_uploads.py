@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.uploads import read_image_header
+from core.uploads import clean_image_file, read_image_header
 
 
 def png_bytes(width, height):
@@ -75,3 +75,39 @@ def test_other_image_types_are_refused():
     with pytest.raises(ValidationError) as error:
         read_image_header(upload(buffer.getvalue(), "photo.bmp"))
     assert "BMP images are not accepted" in error.value.messages[0]
+
+
+def jpeg_with_exif(width, height, orientation):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (width, height), "#2a6f97")
+    exif = image.getexif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (51.0, 30.0, 0.0), 1: "N"}  # GPS: latitude
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_stored_image_is_upright_and_carries_no_exif_or_gps():
+    uploaded = upload(jpeg_with_exif(800, 1000, orientation=6), "phone.jpg")  # 6: turn 90 degrees to show
+    cleaned, header = clean_image_file(uploaded, read_image_header(uploaded))
+    assert (header.width, header.height) == (1000, 800)
+    with Image.open(cleaned) as stored:
+        assert stored.size == (1000, 800)
+        assert dict(stored.getexif()) == {}
+        assert "exif" not in stored.info
+
+
+def test_a_large_image_is_stored_at_most_2560_pixels_a_side():
+    buffer = io.BytesIO()
+    Image.new("RGB", (5000, 2000), "#2a6f97").save(buffer, "JPEG")
+    uploaded = upload(buffer.getvalue(), "wide.jpg")
+    cleaned, header = clean_image_file(uploaded, read_image_header(uploaded))
+    assert (header.width, header.height) == (2560, 1024)
+
+
+def test_the_pixel_budget_is_30_million_for_a_jpeg_and_10_million_for_other_types():
+    with pytest.raises(ValidationError) as error:
+        read_image_header(upload(huge_png_header(3163, 3163)))  # 10,004,569 pixels
+    assert "the limit is 10 million pixels (30 million for a JPEG)" in error.value.messages[0]
+    assert read_image_header(upload(huge_png_header(3162, 3162))).width == 3162

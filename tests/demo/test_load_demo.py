@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from wagtail.models import Page, Revision, Site
 
 from core.models import ContactSettings, CustomImage
 from home.models import HomePage
 from people.models import FacultyPage, ResidentPage, latest_graduated_class
-from tests.utils import all_page_models, normalise, visible_text
+from tests.utils import all_page_models, normalise, parse_tags, visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +91,19 @@ class LoadDemoTests(TestCase):
         site = Site.objects.get(is_default_site=True)
         self.assertIsInstance(site.root_page.specific, HomePage)
         self.assertEqual(Page.objects.filter(depth=2).count(), 1)
+
+    def test_on_a_non_default_port_canonical_and_sitemap_urls_use_that_port(self):
+        # `make run PORT=8765` exports WAGTAILADMIN_BASE_URL=http://127.0.0.1:8765 before load_demo.
+        with override_settings(WAGTAILADMIN_BASE_URL="http://127.0.0.1:8765"):
+            call_command("load_demo", stdout=io.StringIO())
+        self.assertEqual(Site.objects.get(is_default_site=True).root_url, "http://127.0.0.1:8765")
+        home = self.client.get("/", HTTP_HOST="127.0.0.1:8765").content.decode()
+        canonical = [t["attrs"]["href"] for t in parse_tags(home) if t["attrs"].get("rel") == "canonical"]
+        self.assertEqual(canonical, ["http://127.0.0.1:8765/"])
+        sitemap = self.client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8765").content.decode()
+        locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+        self.assertGreater(len(locations), 20)
+        self.assertEqual([url for url in locations if not url.startswith("http://127.0.0.1:8765/")], [])
 
     def test_every_page_type_is_used(self):
         missing = [

@@ -1,5 +1,8 @@
 """My profile: a person changes their own bio and photo, and nothing goes live until Communications approves."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from wagtail.models import Revision, WorkflowState
@@ -201,7 +204,8 @@ class Photos(ProfileTestCase):
         self.assertEqual(image.collection.name, PHOTO_COLLECTION)
         self.assertEqual(image.alt_text, "Alice smiling in clinic")
         self.assertEqual((image.width, image.height), (400, 500))
-        self.assertRegex(image.file.name, r"alice-avery-portrait[\w]*\.jpg$")  # our name, not the uploaded one
+        # Private, under an unguessable name (48 random characters), not the uploaded one nor the person's.
+        self.assertRegex(image.file.name, r"^private/original_images/[\w-]{48}\.jpg$")
         page = self.reload(self.alice_page)
         self.assertIsNone(page.photo_id)  # not live until approved
         self.assertEqual(page.get_latest_revision_as_object().photo_id, image.pk)
@@ -210,10 +214,51 @@ class Photos(ProfileTestCase):
         self.review(self.alice_page, "approve")
         self.assertEqual(self.reload(self.alice_page).photo_id, image.pk)
 
+    def test_an_unapproved_photo_is_private_to_its_owner_and_communications_until_approved(self):
+        self.my_profile(bio="Original bio.", photo=photo_upload(), alt_text="Alice smiling in clinic")
+        image = CustomImage.objects.get(uploaded_by_user=self.alice)
+        rendition = image.get_rendition("fill-200x250-c100")
+        private_root, media_root = Path(settings.PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)
+        self.assertTrue((private_root / image.file.name.removeprefix("private/")).exists())
+        self.assertFalse(list(media_root.rglob(Path(image.file.name).stem + "*")))  # nothing in public media
+        self.assertTrue(rendition.file.name.startswith("private/images/"))
+        urls = [image.file.url, rendition.url]
+        self.assertTrue(all(url.startswith("/admin/private-media/") for url in urls), urls)
+
+        def statuses():
+            return [self.client.get(url).status_code for url in urls]
+
+        self.assertEqual(statuses(), [200, 200])  # its owner, in their preview
+        self.client.logout()
+        self.assertEqual(statuses(), [404, 404])  # anonymous: not even whether it exists
+        self.client.force_login(make_user("dana", "Faculty"))
+        self.assertEqual(statuses(), [404, 404])  # another faculty member
+        self.client.force_login(self.comms)
+        self.assertEqual(statuses(), [200, 200])  # Communications, reviewing it
+
+        with self.captureOnCommitCallbacks(execute=True):  # the private copies are deleted once approval commits
+            self.review(self.alice_page, "approve")
+        image.refresh_from_db()
+        self.assertRegex(image.file.name, r"^original_images/[\w-]{48}\.jpg$")
+        self.assertTrue((media_root / image.file.name).exists())
+        self.assertTrue(image.file.url.startswith("/media/original_images/"))
+        self.assertFalse(list(private_root.rglob(Path(image.file.name).stem + "*")))  # private copies gone
+        self.assertFalse(image.renditions.filter(file__startswith="private/").exists())
+
+    def test_a_replaced_pending_photo_is_deleted(self):
+        self.my_profile(bio="Original bio.", photo=photo_upload(), alt_text="First")
+        first = CustomImage.objects.get(uploaded_by_user=self.alice)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.my_profile(bio="Original bio.", photo=photo_upload(), alt_text="Second")
+        self.assertFalse(CustomImage.objects.filter(pk=first.pk).exists())
+        self.assertFalse((Path(settings.PRIVATE_MEDIA_ROOT) / first.file.name.removeprefix("private/")).exists())
+        self.assertEqual(CustomImage.objects.get(uploaded_by_user=self.alice).alt_text, "Second")
+
     def test_a_rejected_photo_never_goes_live(self):
         self.my_profile(bio="Original bio.", photo=photo_upload(), alt_text="Alice")
         image = CustomImage.objects.get(uploaded_by_user=self.alice)
         self.review(self.alice_page, "reject", comment="Please use a photo without sunglasses.")
+        self.assertFalse(CustomImage.objects.filter(pk=image.pk).exists())  # a refused photo is deleted
         self.client.force_login(self.alice)
         # The form no longer offers the returned photo as the current one...
         self.assertIsNone(self.client.get(MY_PROFILE).context["shown_photo"])

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from people.directory import PEOPLE_PER_PAGE
 from people.factories import FacultyPageFactory, PersonIndexPageFactory, ResidentPageFactory
 from people.models import PersonIndexPage, ResidentPage
-from programs.factories import ClinicSitePageFactory
+from programs.factories import ClinicSitePageFactory, ProgramPageFactory
 from tests.utils import CURRENT_CLASS_YEAR, GRADUATE_CLASS_YEAR, SiteTestCase, parse_tags, visible_text
 
 
@@ -264,3 +264,68 @@ class OutcomeSummaryTests(SiteTestCase):
         index = PersonIndexPageFactory(parent=self.tree.home, title="Faculty only")
         FacultyPageFactory(parent=index)
         self.assertIsNone(self.client.get(index.url).context["outcomes"])
+
+
+def last_names(response):
+    return sorted(person.last_name for group in response.context["people_groups"] for person in group["items"])
+
+
+class TrackFilterTests(SiteTestCase):
+    """The site-wide directory (under the home page) lists every track's people and filters them by track."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        tree = cls.tree
+        cls.categorical = ProgramPageFactory(parent=tree.home, title="Categorical Track", slug="categorical")
+        cls.everyone = PersonIndexPageFactory(parent=tree.home, title="Everyone", slug="everyone")
+        both = [tree.track, cls.categorical]
+        cls.primary_doc = FacultyPageFactory(
+            parent=cls.everyone, last_name="Primary", programs=[tree.track], clinical_interests=["Geriatrics"]
+        )
+        cls.categorical_doc = FacultyPageFactory(
+            parent=cls.everyone, last_name="Categorical", programs=[cls.categorical], clinical_interests=["Geriatrics"]
+        )
+        cls.shared_doc = FacultyPageFactory(parent=cls.everyone, last_name="Shared", programs=both)
+        cls.resident = ResidentPageFactory(
+            parent=cls.everyone, last_name="Catres", programs=[cls.categorical], graduation_year=CURRENT_CLASS_YEAR
+        )
+        cls.graduate = ResidentPageFactory(
+            parent=cls.everyone, last_name="Pcgrad", programs=[tree.track], graduation_year=GRADUATE_CLASS_YEAR
+        )
+
+    def get(self, **params):
+        response = self.client.get(self.everyone.url, params)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_the_track_filter_offers_the_tracks_people_belong_to(self):
+        choices = self.get().context["filter_form"].fields["track"].choices
+        expected = [
+            ("", "Any track"),
+            ("categorical", "Categorical Track"),
+            (self.tree.track.slug, "Primary Care Track"),
+        ]
+        self.assertEqual(choices, expected)
+
+    def test_each_track_lists_its_faculty_residents_and_graduates(self):
+        self.assertEqual(last_names(self.get(track="categorical")), ["Categorical", "Catres", "Shared"])
+        self.assertEqual(last_names(self.get(track=self.tree.track.slug)), ["Pcgrad", "Primary", "Shared"])
+
+    def test_the_track_filter_combines_with_the_others(self):
+        response = self.get(track="categorical", interest="geriatrics")
+        self.assertEqual(last_names(response), ["Categorical"])
+        self.assertEqual(last_names(self.get(track="categorical", group="residents")), ["Catres"])
+        self.assertEqual(last_names(self.get(track=self.tree.track.slug, group="graduates")), ["Pcgrad"])
+        removals = {item["label"]: item["remove_url"] for item in response.context["active_filters"]}
+        self.assertEqual(removals["Track"], "/everyone/?interest=geriatrics")
+
+    def test_an_unknown_or_unpublished_track_is_ignored(self):
+        self.categorical.unpublish()
+        everyone = ["Categorical", "Catres", "Pcgrad", "Primary", "Shared"]
+        self.assertEqual(last_names(self.get(track="categorical")), everyone)
+        self.assertEqual(last_names(self.get(track="no-such-track")), everyone)
+
+    def test_a_tracks_own_directory_has_no_track_filter(self):
+        response = self.client.get(self.tree.faculty_index.url)
+        self.assertNotIn("track", response.context["filter_form"].fields if response.context["filter_form"] else {})

@@ -118,7 +118,8 @@ def test_the_probes_png_is_refused_by_the_image_library_fast_and_in_little_memor
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
     assert errors == [
-        "This image is 13,300 x 13,300 pixels; the limit is 30 million pixels. Resize it and upload it again."
+        "This image is 13,300 x 13,300 pixels; the limit is 10 million pixels (30 million for a JPEG). "
+        "Resize it and upload it again."
     ]
     assert not get_image_model().objects.exists()
 

@@ -1,12 +1,14 @@
 """Anonymous searches cannot grow the search-query log without bound."""
 
 import secrets
+from unittest import mock
 
+from django.db.utils import OperationalError
 from django.test import override_settings
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
 from home.factories import StandardPageFactory
-from tests.utils import SiteTestCase
+from tests.utils import SiteTestCase, visible_text
 
 
 class SearchLogTests(SiteTestCase):
@@ -38,3 +40,11 @@ class SearchLogTests(SiteTestCase):
         self.assertEqual(sorted(Query.objects.values_list("query_string", flat=True)), ["gecko", "okapi", "zebra"])
         self.search("okapi")
         self.assertEqual(QueryDailyHits.objects.get(query__query_string="okapi").hits, 2)
+
+    def test_a_hit_that_cannot_be_written_never_fails_the_search(self):
+        # What SQLite answers when the worker holds the write lock longer than a search will wait for it.
+        StandardPageFactory(parent=self.tree.home, title="Clinic hours")
+        with mock.patch.object(Query, "add_hit", side_effect=OperationalError("database is locked")):
+            response = self.search("clinic")
+        self.assertIn("Clinic hours", visible_text(response.content.decode()))
+        self.assertNotIn("could not handle", visible_text(response.content.decode()))

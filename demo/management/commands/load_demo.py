@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
+from core.site_address import address_of
 from demo.data import load_content
 from demo.images import ImageLoader
 from demo.site import (
@@ -56,7 +57,9 @@ class Command(BaseCommand):
 
                 tree = TreeBuilder(refs, refresh=refresh)
                 tree.build(content.nodes)
-                ensure_site(refs.page("home"), content.site["site_name"], notes)
+                # At the address `make run` serves (HOST, PORT): canonical links, the sitemap and calendar files.
+                address = address_of(settings.WAGTAILADMIN_BASE_URL)
+                ensure_site(refs.page("home"), content.site["site_name"], notes, address)
                 ensure_contact_settings(content.site["contact_settings"], notes, refresh=refresh)
                 users += ensure_editorial_demo(content.site["users"], refs)
                 assign_review_workflow(refs.page(content.site["review_workflow_on"]))

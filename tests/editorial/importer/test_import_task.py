@@ -172,3 +172,29 @@ def test_only_the_person_who_started_an_import_sees_it(comms, client, tree, data
     assert comms.get(status_url).status_code == 404
     assert comms.get(status_url + "?format=json").status_code == 404
     assert comms.get(reverse("people_import_status", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+
+
+def test_an_import_whose_worker_died_shows_failed_and_runs_again(comms, tree, database_tasks):
+    """A worker killed mid-import (SIGKILL, a crash) leaves its task RUNNING with no worker beating for it;
+    tests/production/test_worker.py kills a real one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    before = counts()
+    status_url = confirm(comms, tree, good_people()).url
+    DBTaskResult.objects.update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=5), worker_ids=["killed-worker"]
+    )
+    page = visible_text(comms.get(status_url).content.decode())
+    assert "The import stopped when the task worker did: nothing has been imported" in page
+    assert "Run the import again" in page
+    assert DBTaskResult.objects.get().status == "FAILED"  # recorded, not only shown
+    assert counts() == before
+
+    again = comms.post(status_url + "again/")
+    assert again.status_code == 302 and again.url != status_url
+    run_worker()
+    assert status(comms, again.url)["status"] == "successful"
+    assert counts() != before
+    assert "Imported people.csv: 4 created" in visible_text(comms.get(again.url).content.decode())

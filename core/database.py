@@ -1,0 +1,34 @@
+"""Small helpers for writing beside other writers (the server, the task worker, the scheduler)."""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+
+
+@contextmanager
+def atomic_with_short_lock_wait(seconds):
+    """A transaction that waits at most `seconds` for a lock another writer holds, then raises DatabaseError.
+
+    For writes that matter less than the request making them (a search hit): SQLite lowers the connection's
+    busy timeout for the block (its IMMEDIATE transactions wait for the write lock at BEGIN); PostgreSQL
+    sets the transaction's `lock_timeout` (SET LOCAL ends with the transaction).
+    """
+    connection = transaction.get_connection()
+    milliseconds = max(1, int(seconds * 1000))
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = %s", [f"{milliseconds}ms"])
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(settings.SQLITE_BUSY_TIMEOUT * 1000)}")
