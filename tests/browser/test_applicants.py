@@ -109,13 +109,12 @@ def test_an_applicant_on_a_phone_asks_a_question_and_communications_read_it(demo
     question_text = "Can a resident keep the same continuity clinic for all three years?"
     assert admin.locator("textarea[name=question]").input_value() == question_text
     admin.get_by_label("Answered").check()
-    admin.get_by_role("button", name="Save", exact=True).click()
-    admin.wait_for_load_state()
-    for _ in range(100):  # the save's redirect lands when the row is written
-        question.refresh_from_db()
-        if question.answered:
-            break
-        admin.wait_for_timeout(100)
+    # Wait for the save's redirect before reading the database: the live server shares the test's in-memory
+    # SQLite connection, so reading while it writes would collide there (never in a real deployment).
+    with admin.expect_navigation(url="**/admin/applicants/questions/"):
+        admin.get_by_role("button", name="Save", exact=True).click()
+    assert admin.get_by_text("updated", exact=False).first.is_visible(), admin.content()[:2000]
+    question.refresh_from_db()
     assert question.answered is True, admin.content()[:2000]
 
 
