@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.production.test_concurrency import ENQUEUE_IMPORT, base_environment, manage, shell, wait_for_task
+from tests.production.processes import ENQUEUE_IMPORT, base_environment, manage, shell, wait_for_task
 from tests.production.test_servers import admin_connection, database_url, postgres_base
 from tests.services import TcpProxy, free_port, stop
 
