@@ -116,3 +116,14 @@ def browser(demo_site):
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def reads_take_no_locks(demo_site):
+    """On SQLite the live server shares the in-memory database through its shared cache, where the test's
+    open transaction would hold table read locks and make every sign-in and save fail with "database table
+    is locked". Read-uncommitted connections take no read locks; PostgreSQL needs nothing."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+    yield

@@ -25,19 +25,6 @@ PAUSE_MS = 1500  # longer than Wagtail 8's autosave interval (500 ms): an autosa
 TYPING_DELAY_MS = 12
 
 
-@pytest.fixture
-def reads_take_no_locks(demo_site):
-    """On SQLite the live server shares the in-memory database through its shared cache, where the test's
-    open transaction would hold table read locks and make every sign-in and save fail with "database table
-    is locked". Read-uncommitted connections take no read locks; PostgreSQL needs nothing."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
-    yield
-
-
 def portrait_jpeg(colour):
     buffer = io.BytesIO()
     Image.new("RGB", (480, 600), colour).save(buffer, "JPEG")
