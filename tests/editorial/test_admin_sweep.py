@@ -122,6 +122,8 @@ FACULTY_URL_NAMES = {
     "editorial_my_profile_preview",
     "editorial_my_profile_preview_page",
     "editorial_my_profile_submit_draft",
+    # Their own not-yet-approved photo in My profile's preview (issue 14); the view answers 404 for anyone else's.
+    "private_media",
 }
 
 
