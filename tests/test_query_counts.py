@@ -282,7 +282,11 @@ class PageQueryCountTests(QueryCountTestCase):
                 )
 
         add(2)
-        self.assert_constant_queries("PersonIndexPage (three sections): 6 vs 24 people", everyone.url, lambda: add(6))
+        # One more than the ceiling with the caches empty: the site-wide directory also lists the tracks for its
+        # track filter (issue 14), a query whatever the number of people.
+        self.assert_constant_queries(
+            "PersonIndexPage (three sections): 6 vs 24 people", everyone.url, lambda: add(6), cold_ceiling=26
+        )
 
     def test_filtered_directory_with_5_and_50_people(self):
         sites = [self.tree.continuity_site, self.tree.elective_site]

@@ -92,13 +92,13 @@ def test_media_bucket_selects_object_storage():
         "portal.settings.dev", MEDIA_BUCKET="portal-media", MEDIA_ENDPOINT_URL="http://127.0.0.1:9000"
     )
     storage = result["STORAGES"]["default"]
-    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["BACKEND"] == "core.storage.BucketMediaStorage"  # S3Storage keeping unapproved photos private
     assert storage["OPTIONS"]["bucket_name"] == "portal-media"
     assert storage["OPTIONS"]["querystring_auth"] is False  # cached pages hold permanent URLs
     assert "http://127.0.0.1:9000" in result["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"]
     assert result["WAGTAILDOCS_SERVE_METHOD"] == "serve_view"
     local = load_settings("portal.settings.dev")["STORAGES"]["default"]
-    assert local["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert local["BACKEND"] == "core.storage.MediaStorage"  # the file system, with a private part
 
 
 def test_page_cache_is_on_in_production_only():
