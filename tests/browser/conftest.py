@@ -12,7 +12,8 @@ Django's `serialized_rollback` does.
 
 import io
 import os
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -30,6 +31,29 @@ from devtools.tour import CHROMIUM_ARGS
 
 CHROMIUM = Path(CHROMIUM_PATH)
 LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
+
+
+class OneRequestAtATime:
+    """Middleware for the live server when it shares the test's in-memory SQLite database.
+
+    Django hands that one connection object to every request thread, so two requests at once would run their
+    statements inside each other's transactions ("database table is locked", a 500). Production never shares a
+    connection (each gunicorn worker has its own; the real-process races in tests/admissions/test_seat_race.py
+    and tests/production run on SQLite files and PostgreSQL), so here the requests take turns; on PostgreSQL the
+    live server's threads have connections of their own and run truly at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with _ONE_REQUEST_AT_A_TIME:
+            return self.get_response(request)
+
+
+def _shares_one_connection():
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
 @contextmanager
@@ -85,7 +109,12 @@ def demo_site(django_db_setup, django_db_blocker):
         try:
             site = Site.objects.get(is_default_site=True)
             stops = _pages_to_visit(site)
-            with modify_settings(ALLOWED_HOSTS={"append": LIVE_SERVER_HOST}):
+            take_turns = (
+                modify_settings(MIDDLEWARE={"prepend": "tests.browser.conftest.OneRequestAtATime"})
+                if _shares_one_connection()
+                else nullcontext()
+            )
+            with modify_settings(ALLOWED_HOSTS={"append": LIVE_SERVER_HOST}), take_turns:
                 server = LiveServer(LIVE_SERVER_HOST)
                 try:
                     yield SimpleNamespace(
