@@ -7,8 +7,9 @@ task whose worker was killed stays RUNNING for ever. Here (`manage.py db_worker`
 - Each worker beats (`WorkerHeartbeat.last_seen`, every HEARTBEAT_SECONDS, from a thread of its own). A
   RUNNING task whose worker has not beaten for TASK_WORKER_LEASE_SECONDS is abandoned: every worker marks
   such tasks FAILED (`reap_abandoned_tasks`), and pages that show a task (the people import's) ask
-  `is_abandoned` so they tell the truth even when no worker runs at all. A task's own transaction (an import
-  is all or nothing) died with its worker, so nothing of it was written.
+  `is_abandoned` so they tell the truth even when no worker runs at all.
+- What a dead task left half-written is for its app to undo: `task_abandoned` is sent for each such task before
+  it is marked failed, and `worker_beat` with every heartbeat (the people import listens to both).
 """
 
 import logging
@@ -20,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.utils import InterfaceError, OperationalError
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -33,6 +35,9 @@ ABANDONED = "core.worker.WorkerDied"  # the exception path recorded on an abando
 ABANDONED_MESSAGE = "The task worker running this task stopped (killed, crashed or its machine restarted)."
 FIRST_RETRY_SECONDS = 1.0
 LAST_RETRY_SECONDS = 15.0
+
+task_abandoned = Signal()  # db_result=: a RUNNING task whose worker died, about to be marked failed
+worker_beat = Signal()  # worker_id=: a worker is alive; a chance to clean up after dead ones
 
 
 def heartbeat_seconds():
@@ -92,7 +97,10 @@ def reap_abandoned_tasks(also_worker_id=None):
     reaped = 0
     for db_result in DBTaskResult.objects.running():
         lost = (db_result.worker_ids or [None])[-1] == also_worker_id
-        if (lost or is_abandoned(db_result, live_workers)) and mark_abandoned(db_result):
+        if not (lost or is_abandoned(db_result, live_workers)):
+            continue
+        task_abandoned.send(sender=DBTaskResult, db_result=db_result)
+        if mark_abandoned(db_result):
             logger.warning(
                 "Task %s (%s) was abandoned by its worker: marked failed.", db_result.pk, db_result.task_path
             )
@@ -114,6 +122,7 @@ class Heartbeat(threading.Thread):
             try:
                 beat(self.worker_id)
                 reap_abandoned_tasks()
+                worker_beat.send(sender=Heartbeat, worker_id=self.worker_id)
             except DatabaseError as error:
                 logger.info("Heartbeat of worker %s not written: %s", self.worker_id, error)
             finally:

@@ -29,3 +29,6 @@ class EditorialConfig(AppConfig):
         from editorial import photos  # signal handlers need the models loaded
 
         photos.connect()
+        from editorial.importer import journal
+
+        journal.connect()

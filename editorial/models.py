@@ -7,6 +7,7 @@ published by someone else's approval.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from wagtail.models import Page
 
@@ -77,3 +78,40 @@ class ProfileDraft(models.Model):
 
     def __str__(self):
         return f"Draft of {self.page.title}"
+
+
+class ImportRun(models.Model):
+    """A people import writing its rows (editorial.importer.journal): one at a time per parent page.
+
+    An import writes in short transactions, so that on SQLite other writers get the database between them; what
+    each one changed is journalled here, in the same transaction, so that an import that fails or whose worker
+    dies is undone to nothing. The row disappears when the import has finished or been undone.
+    """
+
+    parent = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="+")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task running it, if any.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    touched_at = models.DateTimeField(help_text="When it last committed a batch of rows.")
+
+    class Meta:
+        verbose_name = "people import in progress"
+
+    def __str__(self):
+        return f"Import into page {self.parent_id} (task {self.task_id or 'none'})"
+
+
+class ImportChange(models.Model):
+    """One profile an import in progress has written: created (undo deletes it) or changed (undo restores the
+    page as it was, `before`, and removes the revisions the import added after `last_revision_id`)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    created = models.BooleanField()
+    before = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    last_revision_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "change by a people import in progress"
+
+    def __str__(self):
+        return f"{'Created' if self.created else 'Changed'} page {self.page_id}"

@@ -2,13 +2,13 @@
 
 A 2,000-row import takes about two minutes, far past an app server's request timeout, so the
 admin's Confirm step enqueues `import_people_task` and shows its progress; the task worker
-(`manage.py db_worker`) runs it. The import itself is unchanged (`editorial.importer.service.run_import`):
-one transaction, every row or nothing.
+(`manage.py db_worker`) runs it. The import itself is `editorial.importer.service.run_import`:
+every row or nothing.
 
 Progress is written to the "shared" cache (Redis in production, local disk otherwise), not to the
-database: the rows are written inside the import's transaction, which nobody else can see
-until it commits. The outcome is the task's return value, kept by the task backend (a
-database row), and shown by the result page for as long as that row exists.
+database: on SQLite a write waits its turn for the database's one write lock, and progress must not.
+The outcome is the task's return value, kept by the task backend (a database row), and shown by the
+result page for as long as that row exists.
 """
 
 import base64
@@ -104,7 +104,15 @@ def import_people_task(context, *, data, filename, parent_id, publish, user_id):
     if parent_id and parent is None:
         return failure(filename, "The page to add new people under no longer exists. Upload the file again.")
     try:
-        plan = run_import(unpack(data), filename, parent=parent, publish=publish, user=user, progress=report)
+        plan = run_import(
+            unpack(data),
+            filename,
+            parent=parent,
+            publish=publish,
+            user=user,
+            progress=report,
+            task_id=str(context.task_result.id),
+        )
     except ImportFileError as exc:
         return failure(filename, *exc.messages)
     report("done", 1, 1)

@@ -28,6 +28,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.admin_utils import forbidden
 from core.worker import ABANDONED, fail_if_abandoned
+from editorial.importer import journal
 from editorial.importer.planning import default_parent
 from editorial.importer.schema import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, ImportFileError
 from editorial.importer.service import run_import
@@ -125,6 +126,7 @@ class ImportViewMixin(WagtailAdminTemplateMixin):
             filename=filename,
             failed=result.status == TaskResultStatus.FAILED,
             worker_died=any(error.exception_class_path == ABANDONED for error in result.errors),
+            undoing=result.status == TaskResultStatus.FAILED and journal.pending_undo(str(result.id)),
             retry_url=retry_url(result),
             status_url="" if result.is_finished else reverse("people_import_status", args=[result.id]),
             upload_url=reverse("people_import"),

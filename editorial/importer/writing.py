@@ -1,9 +1,13 @@
-"""Writing a valid import plan: every row or nothing (the caller holds the transaction)."""
+"""Writing a valid import plan in short transactions, each journalled so that a failure undoes them all
+(editorial.importer.journal)."""
+
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from wagtail.actions.edit_page import EditPageAction
 
+from editorial.importer import journal
 from editorial.importer.schema import CREATE, FIELD_FOR_COLUMN, PUBLISH, TYPES, UNCHANGED, UPDATE
 
 
@@ -30,48 +34,66 @@ def no_progress(phase, done, total):
     pass
 
 
-def apply_plan(plan, user=None, progress=no_progress):
-    """Write a valid plan: every row or nothing. Raises Rollback (inside the caller's transaction) on failure.
+def apply_plan(plan, run, user=None, progress=no_progress):
+    """Write a valid plan, a batch of rows per transaction of at most IMPORT_BATCH_SECONDS, journalled in `run`.
 
-    `progress("saving", done, total)` is called after each row that writes something.
+    Raises Rollback on a row that fails; the caller undoes the batches already committed (`journal.undo`).
+    `progress("saving", done, total)` is called after each row.
     """
     if plan.errors:
         raise Rollback(plan.errors)
-    total = sum(1 for row in plan.rows if row.action != UNCHANGED)
+    rows = [row for row in plan.rows if row.action != UNCHANGED]
     done = 0
-    progress("saving", done, total)
-    for row in plan.rows:
-        try:
-            if row.action == CREATE:
-                page = TYPES[row.kind](slug=row.slug, owner=user, live=False)
-                _set_values(page, row.values)
-                plan.parent.add_child(instance=page)
-                revision = page.save_revision(user=user, log_action=True, clean=False)  # add_child validated it
-                if row.publish:
-                    revision.publish(user=user)
-                row.page = page
-            elif row.action == UPDATE:
-                page = row.page
-                old_name, old_title = (page.first_name, page.last_name), page.title
-                _set_values(page, row.values)
-                if (page.first_name, page.last_name) == old_name:
-                    page.title = old_title  # keep a title an editor has customised
-                EditPageAction(page, user=user, publish=row.publish, clean=True).execute(
-                    skip_permission_checks=user is None
-                )
-            elif row.action == PUBLISH:
-                row.page.get_latest_revision().publish(user=user, skip_permission_checks=user is None)
-        except ValidationError as exc:
-            raise Rollback([f"Row {row.number}: {reason}" for reason in _validation_reasons(exc)]) from exc
-        except PermissionDenied as exc:
-            raise Rollback([f"Row {row.number}: {exc}"]) from exc
-        except DatabaseError as exc:
-            raise Rollback([f"Row {row.number}: could not be saved ({exc}). Nothing was imported."]) from exc
-        if row.action != UNCHANGED:
-            done += 1
-            progress("saving", done, total)
+    progress("saving", done, len(rows))
+    while done < len(rows):
+        deadline = time.monotonic() + journal.batch_seconds()
+        with transaction.atomic():
+            while True:  # at least one row a batch, however slow
+                row = rows[done]
+                journal.before_writing(run, row)
+                _write_row(row, plan.parent, user)
+                journal.after_writing(run, row)
+                done += 1
+                progress("saving", done, len(rows))
+                if done == len(rows) or time.monotonic() >= deadline:
+                    break
+            if done == len(rows):
+                journal.finish(run)
+            else:
+                journal.touch(run)
+        if done < len(rows):
+            journal.give_others_a_turn()
     plan.applied = True
     return plan
+
+
+def _write_row(row, parent, user):
+    try:
+        if row.action == CREATE:
+            page = TYPES[row.kind](slug=row.slug, owner=user, live=False)
+            _set_values(page, row.values)
+            parent.add_child(instance=page)
+            revision = page.save_revision(user=user, log_action=True, clean=False)  # add_child validated it
+            if row.publish:
+                revision.publish(user=user)
+            row.page = page
+        elif row.action == UPDATE:
+            page = row.page
+            old_name, old_title = (page.first_name, page.last_name), page.title
+            _set_values(page, row.values)
+            if (page.first_name, page.last_name) == old_name:
+                page.title = old_title  # keep a title an editor has customised
+            EditPageAction(page, user=user, publish=row.publish, clean=True).execute(
+                skip_permission_checks=user is None
+            )
+        elif row.action == PUBLISH:
+            row.page.get_latest_revision().publish(user=user, skip_permission_checks=user is None)
+    except ValidationError as exc:
+        raise Rollback([f"Row {row.number}: {reason}" for reason in _validation_reasons(exc)]) from exc
+    except PermissionDenied as exc:
+        raise Rollback([f"Row {row.number}: {exc}"]) from exc
+    except DatabaseError as exc:
+        raise Rollback([f"Row {row.number}: could not be saved ({exc}). Nothing was imported."]) from exc
 
 
 def _validation_reasons(exc):

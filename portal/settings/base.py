@@ -256,6 +256,12 @@ TASKS = {
 # TASK_WORKER_LEASE_SECONDS is shown, and recorded, as failed (core.worker).
 TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
 TASK_WORKER_LEASE_SECONDS = float(os.environ.get("TASK_WORKER_LEASE_SECONDS", "60"))
+# A people import writes its rows in transactions of at most this long (editorial.importer.journal), so that
+# on SQLite a publish or a sign-in waits for one batch, never for the whole import.
+IMPORT_BATCH_SECONDS = float(os.environ.get("IMPORT_BATCH_SECONDS", "2"))
+# ...and, on SQLite, pauses this long between batches: its lock is no queue, and waiting writers retry only
+# about every 100 ms, so an import that took the lock again at once could starve them.
+IMPORT_BATCH_PAUSE_SECONDS = float(os.environ.get("IMPORT_BATCH_PAUSE_SECONDS", "0.3"))
 # How long a database outage's 503 asks clients and crawlers to wait before trying again.
 DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "30"))
 

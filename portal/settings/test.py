@@ -39,3 +39,6 @@ AVIF_ENCODER_SPEED = 10
 # could never write (shared-cache locks do not wait for the busy timeout). Deferred here; the real-process tests
 # (tests/production) run the production settings, IMMEDIATE included.
 DATABASES["default"].get("OPTIONS", {}).pop("transaction_mode", None)  # noqa: F405
+
+# In-process tests have no other writer waiting for the lock between an import's batches.
+IMPORT_BATCH_PAUSE_SECONDS = 0

@@ -31,7 +31,7 @@ from devtools.tour import CHROMIUM_ARGS
 
 CHROMIUM = Path(CHROMIUM_PATH)
 LIVE_SERVER_HOST = "localhost"  # in ALLOWED_HOSTS' default, and the hostname of the demo's Site
-_ONE_REQUEST_AT_A_TIME = threading.Lock()
+_ONE_REQUEST_AT_A_TIME = threading.RLock()  # re-entrant: a preview renders its page through a request of its own
 
 
 class OneRequestAtATime:
