@@ -11,12 +11,14 @@ import urllib.request
 
 import boto3
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from core.models import CustomImage
+from tests.editorial.utils import ProfileTestCase, photo_upload
 from tests.services import moto_s3_server
 from tests.utils import build_site
 
@@ -50,7 +52,7 @@ def object_storage(s3_endpoint, settings):
     storages = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "core.storage.BucketMediaStorage",
             "OPTIONS": {
                 "bucket_name": BUCKET,
                 "endpoint_url": s3_endpoint,
@@ -117,3 +119,73 @@ def test_upload_render_and_read_back_renditions(
     keys = {item["Key"] for item in object_storage.list_objects_v2(Bucket=BUCKET)["Contents"]}
     rendition_keys = {key for key in keys if key.startswith("images/")}
     assert {url.split(f"/{BUCKET}/", 1)[1] for url in urls} <= rendition_keys  # the renditions live in the bucket
+
+
+class PrivatePhotosInTheBucket(ProfileTestCase):
+    """A faculty member's unapproved photo in a bucket, with the storage the settings build from MEDIA_BUCKET
+    (core.storage.BucketMediaStorage): its original and renditions are keys under `private/` (which the README's
+    bucket policy leaves out), under unguessable names, and reach people only through the permission-checking
+    view; approval moves them to the public prefixes and deletes the private keys. (moto enforces no bucket
+    policy, so what an anonymous browser gets from the bucket itself is the policy's job, not tested here.)"""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.environment = pytest.MonkeyPatch()
+        for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")):
+            cls.environment.setenv(name, value)
+        cls.environment.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        cls.moto = moto_s3_server()
+        cls.endpoint = cls.moto.__enter__()
+        cls.s3 = boto3.client("s3", endpoint_url=cls.endpoint, region_name="us-east-1")
+        cls.s3.create_bucket(Bucket=BUCKET)
+        options = {
+            "bucket_name": BUCKET,
+            "endpoint_url": cls.endpoint,
+            "region_name": "us-east-1",
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+        }
+        storages = {**settings.STORAGES, "default": {"BACKEND": "core.storage.BucketMediaStorage", "OPTIONS": options}}
+        cls.bucket_storage = override_settings(STORAGES=storages)
+        cls.bucket_storage.enable()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.bucket_storage.disable()
+        cls.moto.__exit__(None, None, None)
+        cls.environment.undo()
+
+    def keys(self):
+        return {item["Key"] for item in self.s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
+
+    def test_an_unapproved_photo_stays_under_private_until_approval_moves_it(self):
+        self.client.force_login(self.alice)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.my_profile(bio="Original bio.", photo=photo_upload(), alt_text="Alice smiling in clinic")
+        image = CustomImage.objects.get(uploaded_by_user=self.alice)
+        rendition = image.get_rendition("fill-200x250-c100")
+        self.assertRegex(image.file.name, r"^private/original_images/[\w-]{48}\.jpg$")
+        self.assertTrue(rendition.file.name.startswith("private/images/"))
+        self.assertIn(image.file.name, self.keys())
+        self.assertIn(rendition.file.name, self.keys())
+        self.assertEqual([key for key in self.keys() if not key.startswith("private/")], [])
+
+        urls = [image.file.url, rendition.url]
+        self.assertTrue(all(url.startswith("/admin/private-media/") for url in urls), urls)
+        self.assertEqual([self.client.get(url).status_code for url in urls], [200, 200])  # from the bucket
+        self.client.logout()
+        self.assertEqual([self.client.get(url).status_code for url in urls], [404, 404])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.review(self.alice_page, "approve")
+        image.refresh_from_db()
+        self.assertRegex(image.file.name, r"^original_images/[\w-]{48}\.jpg$")
+        self.assertEqual([key for key in self.keys() if key.startswith("private/")], [])
+        self.assertIn(image.file.name, self.keys())
+        self.assertTrue(image.file.url.startswith(f"{self.endpoint}/{BUCKET}/original_images/"))
+        self.client.logout()
+        page = self.client.get(self.reload(self.alice_page).url).content.decode()
+        self.assertIn(f"{self.endpoint}/{BUCKET}/images/", page)  # the live profile shows it from the bucket
