@@ -19,6 +19,7 @@ year) is not kept longer than a page would be.
 
 import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 
@@ -26,6 +27,7 @@ from core.page_cache import GENERATION_REQUEST_ATTR as GENERATION_ATTR
 from core.page_cache import current_generation, may_use_cache
 
 MAX_ENTRIES = 20_000  # a bound on memory: pictures of a large directory, breadcrumbs of every page
+MAX_LASTING_ENTRIES = 5_000  # values whose key holds everything they depend on (remember_lasting), least recent out
 
 _lock = threading.Lock()
 _state = {"generation": None, "started": 0.0, "values": {}}
@@ -61,6 +63,29 @@ def remember(request, key, compute, keep=None):
         with _lock:
             if _state["values"] is values and len(values) < MAX_ENTRIES:
                 values[key] = value
+    return value
+
+
+_lasting = OrderedDict()
+
+
+def remember_lasting(request, key, compute, keep=None):
+    """compute(), or what it returned for `key` before, in any generation: for values whose key names everything
+    they are made from (a picture: the image, its file, focal point and alt text, the rendition set), which a
+    publish of some other page cannot change. Kept for the same requests as `remember`, least recently used
+    dropped first."""
+    if request_generation(request) is None:
+        return compute()
+    with _lock:
+        if key in _lasting:
+            _lasting.move_to_end(key)
+            return _lasting[key]
+    value = compute()
+    if keep is None or keep(value):
+        with _lock:
+            _lasting[key] = value
+            while len(_lasting) > MAX_LASTING_ENTRIES:
+                _lasting.popitem(last=False)
     return value
 
 

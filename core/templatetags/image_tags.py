@@ -4,7 +4,7 @@ from django import template
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from core.generation_memo import remember
+from core.generation_memo import remember_lasting
 from core.images import MADE_AHEAD, existing_renditions, filters_of
 
 register = template.Library()
@@ -20,15 +20,17 @@ def responsive_picture(context, image, set_name, **attrs):
 
     The sets listings repeat (core.images.MADE_AHEAD) show only renditions that exist: none is made in a
     visitor's request. Without any yet (the worker has not caught up), the tag gives "" and the template shows
-    its placeholder. The markup is remembered per page-cache generation (core.generation_memo): a directory and
-    a clinic site show the same portraits.
+    its placeholder. The markup is remembered across page-cache generations (core.generation_memo's
+    `remember_lasting`), keyed on all it is made from: the image, its file, focal point and alt text, the set
+    and the attributes. A publish elsewhere changes none of them, a new file or focal point gets a new key, and a
+    directory and a clinic site show the same portraits.
     """
     if not image:
         return ""
     focal_point = (image.focal_point_x, image.focal_point_y, image.focal_point_width, image.focal_point_height)
     key = ("picture", image.pk, image.file.name, focal_point, image.default_alt_text, set_name, sorted(attrs.items()))
     complete = len(filters_of(set_name))
-    markup, _ = remember(
+    markup, _ = remember_lasting(
         context.get("request"),
         repr(key),
         lambda: _picture(image, set_name, attrs),

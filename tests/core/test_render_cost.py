@@ -15,10 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks import default_task_backend
 from PIL import Image
+from wagtail.images.rect import Rect
 
 from core.factories import CustomImageFactory
 from core.models import CustomImage, CustomRendition
 from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
+from core.templatetags import image_tags
 from people.factories import FacultyPageFactory
 from tests.utils import SiteTestCase, visible_text
 
@@ -114,6 +116,28 @@ class MemoisedChromeTests(SiteTestCase):
             photo.save()
         html = self.client.get(self.tree.faculty_index.url).content.decode()
         self.assertIn('alt="Dr. Director smiling in the clinic corridor"', html)
+
+    def test_a_picture_outlives_a_publish_elsewhere(self):
+        """Its key names everything it is made from, so after a publish the cards' pictures are not built again."""
+        self.client.get(self.tree.faculty_index.url)
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            self.tree.benefits.save_revision().publish()
+        with mock.patch.object(image_tags, "_picture", wraps=image_tags._picture) as built:
+            html = self.client.get(self.tree.faculty_index.url).content.decode()
+        self.assertEqual(built.call_count, 0)
+        self.assertIn(f'alt="{self.tree.director.photo.alt_text}"', html)
+
+    def test_a_picture_is_worked_out_again_for_a_new_focal_point(self):
+        photo = self.tree.director.photo
+        before = self.client.get(self.tree.faculty_index.url).content.decode()
+        crops = [rendition.url for rendition in photo.renditions.filter(filter_spec__startswith="fill-")]
+        cropped = [url for url in crops if url in before]  # the card's portrait, cropped around the focal point
+        self.assertTrue(cropped)
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            photo.set_focal_point(Rect(0, 0, 40, 40))
+            photo.save()
+        after = self.client.get(self.tree.faculty_index.url).content.decode()
+        self.assertEqual([url for url in cropped if url in after], [])  # crops around the old focal point are gone
 
     def test_breadcrumbs_and_menu_follow_a_publish(self):
         index = self.tree.faculty_index

@@ -18,15 +18,23 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg
 import pytest
 import requests
 from django.conf import settings
 from django.db import connection
 
-from tests.production.processes import ENQUEUE_IMPORT, TASK_STATE, base_environment, manage, shell, wait_for_task
-from tests.production.test_servers import admin_connection, database_url, postgres_base
-from tests.services import BIN, free_port, stop, wait_for_url
+from tests.production.processes import (
+    ENQUEUE_IMPORT,
+    TASK_STATE,
+    base_environment,
+    database_url,
+    manage,
+    postgres_admin,
+    shell,
+    start_gunicorn,
+    wait_for_task,
+)
+from tests.services import free_port, stop
 
 PEOPLE = 1000
 PUBLISHES = 10
@@ -40,25 +48,7 @@ print(json.dumps([page.relative_url(page.get_site()) for page in pages]))
 
 
 def start_server(env, port, log_path):
-    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "portal.wsgi",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_url(f"http://127.0.0.1:{port}/", timeout=180, process=process)
-    return process
+    return start_gunicorn(env, log_path, port=port, workers=2).process
 
 
 class Visitors:
@@ -107,13 +97,7 @@ def backend(tmp_path):
     if connection.vendor == "sqlite":
         yield SimpleNamespace(name="sqlite", url=lambda label: sqlite_database(tmp_path, f"{label}.sqlite3"))
         return
-    pg = postgres_base()
-    try:
-        admin = admin_connection(pg)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable in CI: {error}")
-        pytest.skip(f"no PostgreSQL at {pg.host}:{pg.port} (CI runs this test)")
+    pg, admin = postgres_admin()
     created = []
 
     def url(label):

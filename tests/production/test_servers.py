@@ -30,12 +30,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import requests
 from django.conf import settings
 
-from tests.services import BIN, TcpProxy, free_port, paused, redis_server, stop, wait_for_url
+from tests.production.processes import database_url, postgres_admin, start_gunicorn
+from tests.services import TcpProxy, paused, redis_server, stop
 
 REDIS_PAUSED_BOUND = 1.5  # seconds
 BREAKER_SECONDS = 3  # how long the servers skip an unavailable Redis (30 s in production; short to test recovery)
@@ -45,37 +45,6 @@ HOST = "localhost"  # the site's public name, the same whichever server answers
 SECRET_KEY = "servers-test-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
-def postgres_base():
-    """Where PostgreSQL is: the suite's own DATABASE_URL when it is PostgreSQL, else the local default."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        url = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urlsplit(url)
-    return SimpleNamespace(
-        user=parts.username or "postgres",
-        password=parts.password,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-
-
-def admin_connection(pg):
-    return psycopg.connect(
-        host=pg.host,
-        port=pg.port,
-        user=pg.user,
-        password=pg.password,
-        dbname="postgres",
-        autocommit=True,
-        connect_timeout=3,
-    )
-
-
-def database_url(pg, port, name):
-    credentials = pg.user + (f":{pg.password}" if pg.password else "")
-    return f"postgres://{credentials}@127.0.0.1:{port}/{name}"
-
-
 def manage(env, *args, **kwargs):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, check=True, capture_output=True, **kwargs
@@ -83,27 +52,9 @@ def manage(env, *args, **kwargs):
 
 
 def start_server(env, name, log_dir):
-    port = free_port()
-    log = open(log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "portal.wsgi",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_url(url + "/", process=process)
-    return SimpleNamespace(name=name, url=url, process=process, log=log_dir / f"{name}.log", log_file=log)
+    server = start_gunicorn(env, log_dir / f"{name}.log")
+    server.name = name
+    return server
 
 
 class Editor:
@@ -133,13 +84,7 @@ class Editor:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    pg = postgres_base()
-    try:
-        admin = admin_connection(pg)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {pg.host}:{pg.port} in CI: {error}")
-        pytest.skip(f"no PostgreSQL at {pg.host}:{pg.port} (CI runs these tests)")
+    pg, admin = postgres_admin()
     name = f"portal_prod_servers_{os.getpid()}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')

@@ -14,12 +14,18 @@ import subprocess
 import sys
 import time
 
-import psycopg
 import pytest
 from django.conf import settings
 
-from tests.production.processes import ENQUEUE_IMPORT, base_environment, manage, shell, wait_for_task
-from tests.production.test_servers import admin_connection, database_url, postgres_base
+from tests.production.processes import (
+    ENQUEUE_IMPORT,
+    base_environment,
+    database_url,
+    manage,
+    postgres_admin,
+    shell,
+    wait_for_task,
+)
 from tests.services import TcpProxy, free_port, stop
 
 LEASE_SECONDS = 4
@@ -35,13 +41,7 @@ print(generate_renditions.enqueue(0).id)
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    pg = postgres_base()
-    try:
-        admin = admin_connection(pg)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable in CI: {error}")
-        pytest.skip(f"no PostgreSQL at {pg.host}:{pg.port} (CI runs these tests)")
+    pg, admin = postgres_admin()
     name = f"portal_worker_{os.getpid()}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')
