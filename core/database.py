@@ -1,5 +1,7 @@
 """Small helpers for writing beside other writers (the server, the task worker, the scheduler)."""
 
+import sqlite3
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -32,3 +34,26 @@ def atomic_with_short_lock_wait(seconds):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {int(settings.SQLITE_BUSY_TIMEOUT * 1000)}")
+
+
+def use_wal(sender, connection, **kwargs):
+    """On a new SQLite connection to a file, switch the file to WAL if it is not yet (it stays so).
+
+    Not `init_command`: switching needs the file to itself, and SQLite refuses a connection that asks while
+    another one reads at once, without waiting for the busy timeout. Several processes opening a fresh or
+    restored file together (the server's workers, the task worker, the scheduler) would see all but one fail
+    to connect. Here a refused switch is tried again until the busy timeout has passed.
+    """
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    raw = connection.connection
+    deadline = time.monotonic() + settings.SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            if raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                raw.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -140,9 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
 # SQLite has one writer at a time; the server, the task worker and the scheduler all write. So:
-# - WAL: readers never wait for the writer, nor the writer for readers (persistent in the file);
-#   synchronous=NORMAL is WAL's recommended durability (a power cut may lose the last commits, never
-#   corrupt the file).
+# - WAL: readers never wait for the writer, nor the writer for readers. It is persistent in the file and
+#   set by the first connection that finds it missing (core.database.use_wal, which waits its turn: a
+#   fresh or restored file opened by several processes at once refused all but one "PRAGMA
+#   journal_mode=WAL" at once, without the busy timeout). synchronous=NORMAL is WAL's recommended
+#   durability (a power cut may lose the last commits, never corrupt the file).
 # - IMMEDIATE: a transaction takes the write lock at BEGIN. A deferred one that reads, then writes,
 #   fails at once with "database is locked" when another process wrote meanwhile, and the busy
 #   timeout cannot help it; an immediate one simply waits its turn.
@@ -155,7 +157,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": SQLITE_BUSY_TIMEOUT,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "init_command": "PRAGMA synchronous=NORMAL",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
