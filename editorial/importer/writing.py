@@ -45,6 +45,8 @@ def apply_plan(plan, run, user=None, progress=no_progress):
     rows = [row for row in plan.rows if row.action != UNCHANGED]
     done = 0
     progress("saving", done, len(rows))
+    if not rows:
+        journal.finish(run)  # nothing to write; the run must not keep the next import waiting
     while done < len(rows):
         deadline = time.monotonic() + journal.batch_seconds()
         with transaction.atomic():

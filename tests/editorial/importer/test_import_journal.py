@@ -171,3 +171,11 @@ def test_a_dead_workers_import_is_undone_before_its_task_shows_failed(tree):
     assert not FacultyPage.objects.filter(external_id="N-1").exists()
     assert snapshot(tree.preceptor) == preceptor_before
     assert not ImportRun.objects.exists()
+
+
+def test_an_import_that_changes_nothing_leaves_no_run_behind(tree):
+    """Else the next import into the same page would wait for the lease to run out."""
+    run_import(csv_file(good_people()), "people.csv", parent=tree.people)
+    plan = run_import(csv_file(good_people()), "people.csv", parent=tree.people)
+    assert plan.applied and plan.to_create == plan.to_update == []
+    assert not ImportRun.objects.exists()
