@@ -5,15 +5,19 @@ tests/production/test_servers.py runs the same journey through two app servers a
 """
 
 import json
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from editorial.importer import journal
 from editorial.importer.tasks import import_people_task, pack, progress_key, read_progress
+from editorial.models import ImportRun
 from editorial.roles import COMMUNICATIONS_GROUP
 from people.models import FacultyPage
 from tests.editorial.importer import test_import
@@ -177,10 +181,6 @@ def test_only_the_person_who_started_an_import_sees_it(comms, client, tree, data
 def test_an_import_whose_worker_died_shows_failed_and_runs_again(comms, tree, database_tasks):
     """A worker killed mid-import (SIGKILL, a crash) leaves its task RUNNING with no worker beating for it;
     tests/production/test_worker.py kills a real one."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     before = counts()
     status_url = confirm(comms, tree, good_people()).url
     DBTaskResult.objects.update(
@@ -198,3 +198,20 @@ def test_an_import_whose_worker_died_shows_failed_and_runs_again(comms, tree, da
     assert status(comms, again.url)["status"] == "successful"
     assert counts() != before
     assert "Imported people.csv: 4 created" in visible_text(comms.get(again.url).content.decode())
+
+
+def test_a_dead_workers_half_written_import_says_it_is_being_removed(comms, tree, database_tasks):
+    """Until a worker's heartbeat undoes what the dead import committed, the page does not claim nothing was
+    written; once undone, it says nothing was imported."""
+    status_url = confirm(comms, tree, good_people()).url
+    task = DBTaskResult.objects.get()
+    DBTaskResult.objects.update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=5), worker_ids=["killed-worker"]
+    )
+    ImportRun.objects.create(parent=tree.people, task_id=str(task.pk), touched_at=timezone.now())
+    page = visible_text(comms.get(status_url).content.decode())
+    assert "The import stopped when the task worker did: what it saved is being removed" in page
+
+    assert journal.undo_abandoned_runs() == 1  # a worker's heartbeat: its task has ended, its run is left
+    page = visible_text(comms.get(status_url).content.decode())
+    assert "The import stopped when the task worker did: nothing has been imported" in page
