@@ -36,8 +36,9 @@ ABANDONED_MESSAGE = "The task worker running this task stopped (killed, crashed 
 FIRST_RETRY_SECONDS = 1.0
 LAST_RETRY_SECONDS = 15.0
 
-task_abandoned = Signal()  # db_result=: a RUNNING task whose worker died, about to be marked failed
-worker_beat = Signal()  # worker_id=: a worker is alive; a chance to clean up after dead ones
+# A receiver that takes long should call keep_alive() now and then, so that its own worker is not taken for dead.
+task_abandoned = Signal()  # db_result=, keep_alive=: a RUNNING task whose worker died, about to be marked failed
+worker_beat = Signal()  # worker_id=, keep_alive=: a worker is alive; a chance to clean up after dead ones
 
 
 def heartbeat_seconds():
@@ -90,16 +91,22 @@ def fail_if_abandoned(db_result):
     return db_result
 
 
-def reap_abandoned_tasks(also_worker_id=None):
+def keep_alive_for(worker_id):
+    """What a long cleanup calls between its steps: a beat for the worker doing it (nothing without one)."""
+    return (lambda: beat(worker_id)) if worker_id else (lambda: None)
+
+
+def reap_abandoned_tasks(also_worker_id=None, reaper_id=None):
     """Mark FAILED every RUNNING task whose worker is gone (and those of `also_worker_id`, a worker that lost
-    them to a database outage). Returns how many."""
+    them to a database outage), each once `task_abandoned` has been sent for it. `reaper_id` is the worker doing
+    this, kept beating meanwhile. Returns how many."""
     live_workers = live_worker_ids() - {also_worker_id}
     reaped = 0
     for db_result in DBTaskResult.objects.running():
         lost = (db_result.worker_ids or [None])[-1] == also_worker_id
         if not (lost or is_abandoned(db_result, live_workers)):
             continue
-        task_abandoned.send(sender=DBTaskResult, db_result=db_result)
+        task_abandoned.send(sender=DBTaskResult, db_result=db_result, keep_alive=keep_alive_for(reaper_id))
         if mark_abandoned(db_result):
             logger.warning(
                 "Task %s (%s) was abandoned by its worker: marked failed.", db_result.pk, db_result.task_path
@@ -121,8 +128,8 @@ class Heartbeat(threading.Thread):
         while not self.stopped.is_set():
             try:
                 beat(self.worker_id)
-                reap_abandoned_tasks()
-                worker_beat.send(sender=Heartbeat, worker_id=self.worker_id)
+                reap_abandoned_tasks(reaper_id=self.worker_id)
+                worker_beat.send(sender=Heartbeat, worker_id=self.worker_id, keep_alive=keep_alive_for(self.worker_id))
             except DatabaseError as error:
                 logger.info("Heartbeat of worker %s not written: %s", self.worker_id, error)
             finally:
@@ -149,7 +156,7 @@ class ResilientWorker(Worker):
                 try:
                     connections["default"].ensure_connection()
                     if lost_tasks:
-                        reap_abandoned_tasks(also_worker_id=self.worker_id)
+                        reap_abandoned_tasks(also_worker_id=self.worker_id, reaper_id=self.worker_id)
                         lost_tasks = False
                     retry_in = FIRST_RETRY_SECONDS
                     super().run()

@@ -96,9 +96,10 @@ def after_writing(run, row):
         ImportChange.objects.create(run=run, page_id=row.page.pk, created=True)
 
 
-def undo(run):
+def undo(run, keep_alive=lambda: None):
     """Undo everything `run` wrote, newest first, a chunk per transaction (so an undo cut short carries on
-    next time), then delete the run."""
+    next time), then delete the run. `keep_alive()` is called after each chunk (a worker's heartbeat: undoing
+    a large import takes longer than the lease)."""
     while True:
         with transaction.atomic():
             changes = list(run.changes.order_by("-pk")[:UNDO_CHUNK])
@@ -109,6 +110,7 @@ def undo(run):
                 ImportRun.objects.filter(pk=run.pk).delete()
                 return
             touch(run)
+        keep_alive()
 
 
 def _undo_change(change):
@@ -127,14 +129,14 @@ def _undo_change(change):
     change.delete()
 
 
-def undo_abandoned_runs():
+def undo_abandoned_runs(keep_alive=lambda: None):
     """Undo every import whose process has died. Returns how many."""
     lease = timedelta(seconds=settings.TASK_WORKER_LEASE_SECONDS)
     undone = 0
     for run in ImportRun.objects.all():
         if _is_abandoned(run, lease):
             logger.warning("Undoing the people import into page %s, whose process stopped.", run.parent_id)
-            undo(run)
+            undo(run, keep_alive)
             undone += 1
     return undone
 
@@ -148,11 +150,11 @@ def _is_abandoned(run, lease):
     return timezone.now() - run.touched_at > lease  # the command line, or a backend that keeps no task rows
 
 
-def undo_task(task_id):
+def undo_task(task_id, keep_alive=lambda: None):
     """Undo the import run by a task whose worker died (core.worker's `task_abandoned`, before the task is
     marked failed)."""
     for run in ImportRun.objects.filter(task_id=task_id):
-        undo(run)
+        undo(run, keep_alive)
 
 
 def pending_undo(task_id):
@@ -160,12 +162,12 @@ def pending_undo(task_id):
     return bool(task_id) and ImportRun.objects.filter(task_id=task_id).exists()
 
 
-def on_task_abandoned(sender, db_result, **kwargs):
-    undo_task(str(db_result.pk))
+def on_task_abandoned(sender, db_result, keep_alive=lambda: None, **kwargs):
+    undo_task(str(db_result.pk), keep_alive)
 
 
-def on_worker_beat(sender, **kwargs):
-    undo_abandoned_runs()
+def on_worker_beat(sender, keep_alive=lambda: None, **kwargs):
+    undo_abandoned_runs(keep_alive)
 
 
 def connect():

@@ -85,5 +85,5 @@ class ReconnectTests(TestCase):
         self.assertEqual(len(attempts), 3)
         # The database answered again each time (ensure_connection), so each wait starts over at 1 s.
         self.assertEqual([call.args[0] for call in sleep.call_args_list], [1.0, 1.0])
-        reap.assert_called_with(also_worker_id="reconnecting")
+        reap.assert_called_with(also_worker_id="reconnecting", reaper_id="reconnecting")
         self.assertEqual(len(logs.records), 2)

@@ -179,3 +179,15 @@ def test_an_import_that_changes_nothing_leaves_no_run_behind(tree):
     plan = run_import(csv_file(good_people()), "people.csv", parent=tree.people)
     assert plan.applied and plan.to_create == plan.to_update == []
     assert not ImportRun.objects.exists()
+
+
+@ONE_ROW_A_BATCH
+def test_undoing_keeps_the_undoing_worker_beating(tree, monkeypatch):
+    """Undoing a large import outlasts the heartbeat lease: the worker doing it beats between chunks, or another
+    worker would take it for dead and reap the task it is running."""
+    monkeypatch.setattr(journal, "UNDO_CHUNK", 1)
+    run = half_written_import(tree, an_updated_and_a_new_person(tree) + good_people()[:1], committed=2)
+    beats = []
+    journal.undo(run, keep_alive=lambda: beats.append(1))
+    assert len(beats) == 2  # one a chunk of one change
+    assert not ImportRun.objects.exists()
