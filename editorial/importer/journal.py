@@ -103,12 +103,12 @@ def undo(run, keep_alive=lambda: None):
     while True:
         with transaction.atomic():
             changes = list(run.changes.order_by("-pk")[:UNDO_CHUNK])
-            for change in changes:
-                _undo_change(change)
-            changed()  # the public pages showed what is now undone
             if not changes:
                 ImportRun.objects.filter(pk=run.pk).delete()
                 return
+            for change in changes:
+                _undo_change(change)
+            changed()  # the public pages showed what is now undone
             touch(run)
         keep_alive()
 
