@@ -9,6 +9,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.static import serve as static_serve
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
@@ -128,3 +129,10 @@ def robots_txt(request):
         f"Sitemap: {absolute(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def serve_media(request, path):
+    """A public media file from MEDIA_ROOT, where Django serves media itself (DEBUG, or SERVE_MEDIA for the browser
+    tests' live server); production leaves it to the web server or the bucket. Reads MEDIA_ROOT per request, as
+    storage does, and Django's static view refuses paths that leave it."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,7 @@
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -31,10 +33,10 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:
-    from django.conf.urls.static import static
-
     # In production media lives on shared storage served by the web server. Never private media: that is
-    # outside MEDIA_ROOT (core.storage).
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # outside MEDIA_ROOT (core.storage). Django's static() helper is not used: it gives nothing when DEBUG is off,
+    # so SERVE_MEDIA alone (the browser tests' live server, a quick production-settings trial) served no picture.
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", core_views.serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
