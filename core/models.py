@@ -1,10 +1,12 @@
 """Shared building blocks: the image model, page mixins and site-wide settings."""
 
+import operator
+from functools import reduce
 from urllib.parse import urlencode
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest
 from modelcluster.fields import ParentalKey
@@ -16,8 +18,9 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from core.current_request import current_request
 from core.generation_memo import remember
-from core.images import specs_for
+from core.images import RenditionsOnDemand, specs_for
 from core.storage import is_private_name, private_name
 from core.text import excerpt
 
@@ -329,14 +332,47 @@ class SocialLink(Orderable):
         return self.label
 
 
-def live_public(queryset):
-    """Live pages without a view restriction on them or an ancestor: `.live().public()` in one query.
+# Up to this many restricted pages are left out of listings by their paths; beyond it, by a subquery.
+MAX_LISTED_RESTRICTIONS = 20
 
-    Wagtail's `.public()` runs a query of its own for the restrictions; this
-    folds it into the listing's query as a NOT EXISTS on path prefixes.
+
+def live_public(queryset):
+    """Live pages without a view restriction on them or an ancestor: `.live().public()` without a query of its own.
+
+    Inside a request, the restricted pages' paths are read once (`restricted_paths`) and each listing leaves out
+    the pages under them: usually there are none, and the listing is simply `.live()`. Outside a request (a
+    command, a task), or with more restrictions than MAX_LISTED_RESTRICTIONS, the listing's own query excludes
+    them with a NOT EXISTS on path prefixes. Wagtail's `.public()` would run a query of its own every time.
     """
-    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
-    return queryset.live().exclude(Exists(restricted))
+    queryset = queryset.live()
+    paths = restricted_paths(current_request())
+    if paths is None:
+        restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+        return queryset.exclude(Exists(restricted))
+    if paths:
+        return queryset.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in paths)))
+    return queryset
+
+
+def restricted_paths(request):
+    """The paths of the pages that have a view restriction (a password, signed-in users, groups), or None outside
+    a request or when there are more than MAX_LISTED_RESTRICTIONS.
+
+    Read once per request, and for anonymous visitors once per page-cache generation (core.generation_memo): a
+    restriction's save or delete starts a new generation (core.signals), as a page's move does, so a listing
+    never goes on showing a page that has just been made private.
+    """
+    if request is None:
+        return None
+    if not hasattr(request, "_restricted_paths"):
+
+        def read():
+            paths = PageViewRestriction.objects.values_list("page__path", flat=True).distinct()
+            paths = sorted(paths[: MAX_LISTED_RESTRICTIONS + 1])
+            return tuple(paths) if len(paths) <= MAX_LISTED_RESTRICTIONS else None
+
+        request._restricted_paths = remember(request, "restricted-paths", read)
+    return request._restricted_paths
 
 
 def live_related(manager):
@@ -349,6 +385,15 @@ def live_related(manager):
     if isinstance(pages, QuerySet):
         return live_public(pages)
     return [page for page in pages if page.live]
+
+
+def images_with_renditions_on_demand(objects, field, set_name):
+    """`objects` as a list, with the image behind `field` fetched for all of them in one query, and the renditions
+    of the named set fetched in one more only if a picture is not remembered (core.images.RenditionsOnDemand)."""
+    objects = list(objects)
+    prefetch_related_objects(objects, Prefetch(field, queryset=CustomImage.objects.all()))
+    RenditionsOnDemand([getattr(each, field) for each in objects], set_name)
+    return objects
 
 
 def prefetch_images(queryset, field, *set_names):

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "core.security.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.page_cache.PageCacheMiddleware",
+    "core.current_request.CurrentRequestMiddleware",
     "core.page_cache.AnonymousGZipMiddleware",
     "core.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -24,6 +24,8 @@ EXPECTED_MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The page cache answers before sessions or the database; what is below it is part of what it stores.
     "core.page_cache.PageCacheMiddleware",
+    # Everything below renders pages, whose listings read the privacy rules through the request it makes known.
+    "core.current_request.CurrentRequestMiddleware",
     "core.page_cache.AnonymousGZipMiddleware",
     # A database outage becomes the designed 503 for everything that needs the database below.
     "core.faults.DatabaseUnavailableMiddleware",
