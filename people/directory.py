@@ -10,16 +10,17 @@ Faculty, current residents and graduates are three querysets listed one after an
 (core.pagination.Sections): a page of the directory costs the same queries with 10 people or 10,000.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from core.generation_memo import remember
-from core.images import specs_for
-from core.models import CustomImage, live_public
+from core.generation_memo import remember, remember_lasting
+from core.models import images_with_renditions_on_demand, live_public
 from core.page_cache import note_query
 from core.pagination import Sections, group_by_section, page_links, page_number, paginate
 from people.residency import FACULTY, GRADUATES, RESIDENCY_YEARS, RESIDENTS, Outcome, latest_graduated_class
@@ -81,20 +82,29 @@ class Directory:
         self.cutoff = latest_graduated_class()
         self.groups = index.listed_groups()
         # The choices change only with a publish: once per page-cache generation (core.generation_memo).
-        choices = remember(request, ("directory-choices", index.pk, self.cutoff), self.get_choices)
-        self.form = DirectoryFilterForm(request.GET, choices)
+        self.choices = remember(request, ("directory-choices", index.pk, self.cutoff), self.get_choices)
+        self.form = DirectoryFilterForm(request.GET, self.choices)
         self.filters = self.form.active()
         note_query(request, **self.filters)  # the page cache stores only filters that hold a valid choice
 
     # -- what is in scope, before filtering ----------------------------------------------------------------
 
-    def faculty_scope(self):
+    # Built once per request: the choices, the track filter and the lists all start from them.
+    @cached_property
+    def faculty_scope_query(self):
         return self.index.scoped_faculty() if FACULTY in self.groups else None
 
-    def resident_scope(self):
+    @cached_property
+    def resident_scope_query(self):
         if not set(self.groups) & {RESIDENTS, GRADUATES}:
             return None
         return self.index.scoped_residents()
+
+    def faculty_scope(self):
+        return self.faculty_scope_query
+
+    def resident_scope(self):
+        return self.resident_scope_query
 
     def get_choices(self):
         """The choices of each filter, from the people in scope: one query per filter."""
@@ -175,7 +185,11 @@ class Directory:
             faculty = faculty.filter(clinic_sites__slug=self.filters["site"])
         if "role" in self.filters:
             faculty = faculty.filter(is_leadership=self.filters["role"] == "leadership")
-        return faculty.distinct().order_by("-is_leadership", "last_name", "first_name", "pk")
+        if self.filters.keys() & {"track", "interest", "site"}:
+            # A join with a second track, an interest or a site can meet one person more than once. Without one,
+            # the scope's one track link lists each person once, and the list and its count need no DISTINCT.
+            faculty = faculty.distinct()
+        return faculty.order_by("-is_leadership", "last_name", "first_name", "pk")
 
     def filtered_residents(self, group):
         residents = self.resident_scope()
@@ -203,13 +217,10 @@ class Directory:
         )
 
     def get_page(self):
-        """The requested page of people, with their portraits' renditions: two queries for the whole page,
-        whichever sections it spans."""
+        """The requested page of people with their portraits: one query for the whole page's photos, whichever
+        sections it spans, and one more for their renditions only if a card's picture is not remembered."""
         page_of_people = paginate(self.request, self.sections(), PEOPLE_PER_PAGE)
-        prefetch_related_objects(
-            [person for _, person in page_of_people.object_list],
-            Prefetch("photo", queryset=CustomImage.objects.prefetch_renditions(*specs_for("portrait"))),
-        )
+        images_with_renditions_on_demand([person for _, person in page_of_people.object_list], "photo", "portrait")
         return page_of_people
 
     def group_headings(self, items):
@@ -233,20 +244,35 @@ class Directory:
 
     # -- links --------------------------------------------------------------------------------------------------
 
+    @cached_property
+    def base_url(self):
+        return self.index.get_url(self.request) or ""
+
     def url(self, page=None, **changes):
         """The directory's address with the active filters (changed by `changes`; None removes one)."""
         params = {**self.filters, **changes}
         params = {name: value for name, value in params.items() if value}
         if page and page > 1:
             params["page"] = page
-        base = self.index.get_url(self.request) or ""
-        return f"{base}?{urlencode(params)}" if params else base
+        return f"{self.base_url}?{urlencode(params)}" if params else self.base_url
 
     def filtered_url(self, **params):
         """The directory's address with exactly these filters (none of the active ones)."""
-        base = self.index.get_url(self.request) or ""
         params = {name: value for name, value in params.items() if value}
-        return f"{base}?{urlencode(params)}" if params else base
+        return f"{self.base_url}?{urlencode(params)}" if params else self.base_url
+
+    def filter_fields(self):
+        """The filter form's fields as HTML. Rendering a form's selects is one of a directory's dearest parts, and
+        they depend on nothing but the choices, the valid filters (the selected options) and the fields with junk
+        in them (Django marks those aria-invalid). So they are remembered across page-cache generations
+        (core.generation_memo's `remember_lasting`) under a digest of exactly those: a publish that changes the
+        choices makes a new key, one that does not (most) finds them made."""
+        key = repr((self.choices, sorted(self.filters.items()), sorted(self.form.errors)))
+        return remember_lasting(
+            self.request,
+            "directory-filter-fields:" + hashlib.sha256(key.encode()).hexdigest(),
+            lambda: render_to_string("includes/directory_filter_fields.html", {"form": self.form}),
+        )
 
     def active_filters(self):
         """[{label, value label, remove url}] for the filters in use, to show and undo one at a time."""

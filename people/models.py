@@ -79,6 +79,10 @@ class PersonPage(BasePage):
     def name_with_credentials(self):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
 
+    def card_lines(self):
+        """(meta, detail): the two short lines under the name on the person's card in a listing."""
+        return "", ""
+
     # Display helpers for search engines and link previews (core/seo.py).
 
     meta_image_set = "portrait"  # a link preview shows the whole portrait, not a wide crop of it
@@ -185,6 +189,9 @@ class FacultyPage(PersonPage):
     def get_job_title(self):
         return self.roles or "Faculty physician"
 
+    def card_lines(self):
+        return self.roles, ""
+
     def describe(self):
         interests = ", ".join(tag.name for tag in self.interests)
         return super().describe() + (f" Clinical interests: {interests}." if interests else "")
@@ -277,6 +284,12 @@ class ResidentPage(PersonPage):
             return ""
         pgy = RESIDENCY_YEARS - (self.graduation_year - latest_graduated_class() - 1)
         return f"PGY-{pgy}" if 1 <= pgy <= RESIDENCY_YEARS else ""
+
+    def card_lines(self):
+        if self.is_graduate:
+            return f"Class of {self.graduation_year}", self.outcome
+        pgy = f"{self.pgy_label} · " if self.pgy_label else ""
+        return f"{pgy}Class of {self.graduation_year}", self.interests
 
     @property
     def class_directory_url(self):

@@ -7,7 +7,15 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from core.models import RICH_TEXT_FEATURES, AddressFieldsMixin, BasePage, live_public, phone_validator, prefetch_images
+from core.models import (
+    RICH_TEXT_FEATURES,
+    AddressFieldsMixin,
+    BasePage,
+    images_with_renditions_on_demand,
+    live_public,
+    phone_validator,
+    prefetch_images,
+)
 from core.pagination import group_by_section, page_links, paginate
 from core.seo import page_node, postal_address
 from core.text import tel_href
@@ -122,8 +130,7 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
 
     def get_preceptors(self):
         """Every live faculty member who precepts here (the page shows them a page at a time)."""
-        faculty = live_public(self.preceptors.all()).order_by("last_name", "first_name", "pk")
-        return prefetch_images(faculty, "photo", "portrait")
+        return live_public(self.preceptors.all()).order_by("last_name", "first_name", "pk")
 
     def get_primary_image(self):
         return self.image or self.listing_image
@@ -146,6 +153,7 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["preceptors"] = preceptors = paginate(request, self.get_preceptors(), self.PRECEPTORS_PER_PAGE)
+        preceptors.object_list = images_with_renditions_on_demand(preceptors.object_list, "photo", "portrait")
         base = f"{self.get_url(request) or ''}"
         context["pagination"] = page_links(
             preceptors,

@@ -22,6 +22,7 @@ from core.models import CustomImage, CustomRendition
 from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
 from core.templatetags import image_tags
 from people.factories import FacultyPageFactory
+from people.templatetags import people_tags
 from tests.utils import SiteTestCase, visible_text
 
 
@@ -138,6 +139,64 @@ class MemoisedChromeTests(SiteTestCase):
             photo.save()
         after = self.client.get(self.tree.faculty_index.url).content.decode()
         self.assertEqual([url for url in cropped if url in after], [])  # crops around the old focal point are gone
+
+    def test_a_card_outlives_a_publish_elsewhere_with_no_renditions_read(self):
+        """A card's key is everything it shows: after another page's publish the directory renders no card again
+        and reads no rendition (the renditions are fetched only for a picture that has to be worked out)."""
+        self.client.get(self.tree.faculty_index.url)
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            self.tree.benefits.save_revision().publish()
+        cards_rendered = mock.patch.object(people_tags, "render_to_string", wraps=people_tags.render_to_string)
+        with cards_rendered as rendered, CaptureQueriesContext(connection) as queries:
+            html = self.client.get(self.tree.faculty_index.url).content.decode()
+        self.assertEqual(rendered.call_count, 0)
+        self.assertNotIn("core_customrendition", " ".join(query["sql"] for query in queries.captured_queries))
+        self.assertIn(self.tree.director.name_with_credentials, html)
+        self.assertIn(f'alt="{self.tree.director.photo.alt_text}"', html)
+
+    def test_a_card_is_rendered_again_after_a_publish_that_changes_it(self):
+        director = self.tree.director
+        old_roles = director.roles
+        self.assertIn(old_roles, visible_text(self.get_html(self.tree.faculty_index)))
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            director.roles = "Founding director of the track"
+            director.credentials = "MD, PhD"
+            director.save_revision().publish()
+        cards = visible_text(self.get_html(self.tree.faculty_index))
+        self.assertIn("Founding director of the track", cards)
+        self.assertIn(f"{director.full_name}, MD, PhD", cards)
+        self.assertNotIn(old_roles, cards)  # the card as it was before the publish
+
+    def test_a_card_follows_its_person_to_a_new_address(self):
+        director = self.tree.director
+        old_url = director.url
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            director.slug = "the-director"
+            director.save_revision().publish()
+        html = self.get_html(self.tree.faculty_index)
+        self.assertIn(f'href="{old_url.rsplit("/", 2)[0]}/the-director/"', html)
+        self.assertNotIn(f'href="{old_url}"', html)
+
+    def test_the_filters_follow_a_publish(self):
+        self.assertNotIn("Sports medicine", self.get_html(self.tree.faculty_index))
+        director = self.tree.director
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            director.clinical_interests.add("Sports medicine")
+            director.save_revision().publish()
+        self.assertIn(
+            '<option value="sports-medicine">Sports medicine</option>', self.get_html(self.tree.faculty_index)
+        )
+
+    def test_the_filters_show_the_chosen_option_whatever_another_visitor_chose(self):
+        url = self.tree.faculty_index.url
+        self.client.get(url)  # the fields, unfiltered, remembered for this generation
+        chosen = self.client.get(url, {"interest": "geriatrics"}).content.decode()
+        self.assertIn('<option value="geriatrics" selected>', chosen)
+        junk = self.client.get(url, {"interest": "<script>"}).content.decode()
+        self.assertNotIn("selected>", junk.split('id="id_interest"')[1].split("</select>")[0])
+        self.assertNotIn("<script>", junk)
+        plain = self.client.get(url).content.decode()
+        self.assertNotIn('<option value="geriatrics" selected>', plain)
 
     def test_breadcrumbs_and_menu_follow_a_publish(self):
         index = self.tree.faculty_index
