@@ -5,10 +5,11 @@ from wagtail.search import index
 
 from core.blocks import BodyStreamBlock
 from core.models import RICH_TEXT_FEATURES, BasePage, live_public, prefetch_images
+from core.routing import DirectRoutingMixin
 from programs.models import ProgramPage
 
 
-class HomePage(BasePage):
+class HomePage(DirectRoutingMixin, BasePage):
     """The residency's landing page and the root of the site: hero, welcome, the tracks, highlights."""
 
     hero_heading = models.CharField(

@@ -1,0 +1,62 @@
+"""The site's root finds the page at an address in one query (core.routing), and routes exactly as Wagtail does."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.routing import DirectRoutingMixin, routes_inside_the_tree
+from home.factories import StandardPageFactory
+from tests.utils import SiteTestCase
+
+
+class DirectRoutingTests(SiteTestCase):
+    def page_queries(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        return response, [query["sql"] for query in queries.captured_queries if '"wagtailcore_page"' in query["sql"]]
+
+    def test_no_page_type_with_children_routes_paths_itself(self):
+        # Were one added (a RoutablePageMixin with subpages), the root would walk the tree as Wagtail does.
+        self.assertFalse(routes_inside_the_tree())
+
+    def test_a_deep_page_costs_the_same_routing_queries_as_a_shallow_one(self):
+        shallow = StandardPageFactory(parent=self.tree.home, title="Shallow")
+        deep = shallow
+        for level in range(4):
+            deep = StandardPageFactory(parent=deep, title=f"Level {level}")
+        for page in (shallow, deep):
+            self.assertEqual(self.client.get(page.url).status_code, 200)  # warm: renditions, settings
+        shallow_response, shallow_queries = self.page_queries(shallow.url)
+        deep_response, deep_queries = self.page_queries(deep.url)
+        self.assertContains(deep_response, "Level 3")
+        self.assertEqual(shallow_response.status_code, 200)
+        # Only the breadcrumbs and the privacy check grow with depth, and they read all levels in one query each.
+        self.assertEqual(len(deep_queries), len(shallow_queries))
+
+    def test_what_is_not_there_is_a_404_as_before(self):
+        for url in (f"{self.tree.track.url}no-such-page/", "/no/such/path/", f"{self.tree.benefits.url}extra/"):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_a_draft_is_a_404_and_a_live_page_under_a_draft_is_served_as_wagtail_serves_it(self):
+        parent = StandardPageFactory(parent=self.tree.home, title="Parent page")
+        child = StandardPageFactory(parent=parent, title="Child page")
+        parent.unpublish()
+        self.assertEqual(self.client.get(f"/{parent.slug}/").status_code, 404)
+        self.assertEqual(self.client.get(f"/{parent.slug}/{child.slug}/").status_code, 200)
+
+    def test_a_moved_page_is_found_at_its_new_address_only(self):
+        page = StandardPageFactory(parent=self.tree.home, title="Wanderer")
+        old = f"/{page.slug}/"
+        page.move(self.tree.track, pos="last-child")
+        page.refresh_from_db()
+        new = f"{self.tree.track.url}{page.slug}/"
+        self.assertEqual(self.client.get(new).status_code, 200)
+        moved = self.client.get(old)  # Wagtail's redirects app made a redirect from the old address
+        self.assertEqual((moved.status_code, moved["Location"]), (301, new))
+
+    def test_a_routable_pages_own_sub_paths_still_reach_it(self):
+        calendar = self.client.get(f"{self.tree.apply.url}calendar/")
+        self.assertEqual(calendar.status_code, 200)
+        self.assertEqual(calendar["Content-Type"].split(";")[0], "text/calendar")
+
+    def test_the_home_page_routes_directly(self):
+        self.assertIsInstance(self.tree.home, DirectRoutingMixin)
