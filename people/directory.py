@@ -29,6 +29,7 @@ from programs.models import ClinicSitePage
 __all__ = ["FACULTY", "GRADUATES", "RESIDENTS"]  # the group names, where the directory's callers look for them
 
 PEOPLE_PER_PAGE = 24
+FIRST_SCREEN_CARDS = 2  # a row of cards on a phone: their portraits load at once, the rest lazily
 
 GROUP_LABELS = {FACULTY: "Faculty", RESIDENTS: "Residents", GRADUATES: "Graduates"}
 ROLE_CHOICES = [("leadership", "Program leadership"), ("faculty", "Faculty")]
@@ -220,7 +221,11 @@ class Directory:
         """The requested page of people with their portraits: one query for the whole page's photos, whichever
         sections it spans, and one more for their renditions only if a card's picture is not remembered."""
         page_of_people = paginate(self.request, self.sections(), PEOPLE_PER_PAGE)
-        images_with_renditions_on_demand([person for _, person in page_of_people.object_list], "photo", "portrait")
+        people = images_with_renditions_on_demand(
+            [person for _, person in page_of_people.object_list], "photo", "portrait"
+        )
+        for person in people[:FIRST_SCREEN_CARDS]:
+            person.first_on_screen = True
         return page_of_people
 
     def group_headings(self, items):

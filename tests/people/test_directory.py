@@ -329,3 +329,14 @@ class TrackFilterTests(SiteTestCase):
     def test_a_tracks_own_directory_has_no_track_filter(self):
         response = self.client.get(self.tree.faculty_index.url)
         self.assertNotIn("track", response.context["filter_form"].fields if response.context["filter_form"] else {})
+
+
+class FirstScreenPortraitsTests(SiteTestCase):
+    def test_the_first_two_portraits_load_at_once_and_the_rest_lazily(self):
+        for number in range(3):
+            FacultyPageFactory(parent=self.tree.faculty_index, last_name=f"Later{number}", programs=[self.tree.track])
+        html = self.get_html(self.tree.faculty_index)
+        portraits = [tag["attrs"] for tag in parse_tags(html) if tag["tag"] == "img"]
+        portraits = [attrs for attrs in portraits if "fill-200x250" in attrs.get("src", "")]
+        self.assertGreaterEqual(len(portraits), 5)
+        self.assertEqual([attrs.get("loading") for attrs in portraits], [None, None] + ["lazy"] * (len(portraits) - 2))
