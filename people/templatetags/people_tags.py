@@ -21,8 +21,8 @@ def person_card(context, person, heading="h3", eager=False):
     A directory shows up to 24 cards and a clinic site its preceptors; after a publish every page is rendered
     again, though most cards have not changed. So the card is remembered across page-cache generations
     (core.generation_memo's `remember_lasting`) under a digest of everything it shows: its link, name, lines,
-    portrait markup (lazy or not) and heading level. A change to any of them (the person's page, a new photo, a moved parent, a
-    new class year) makes a new key, so a remembered card is never stale.
+    portrait markup (lazy or not) and heading level. A change to any of them (the person's page, a new photo, a
+    moved parent, a new class year) makes a new key, so a remembered card is never stale.
     """
     request = context.get("request")
     meta, detail = person.card_lines()
