@@ -5,7 +5,7 @@ visitors once per page-cache generation in a process (core.generation_memo).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from wagtail.models import Page, Site, get_page_models
 
 from core.generation_memo import remember
@@ -42,7 +42,11 @@ def breadcrumb_trail(request, page):
 def _ancestor_links(request, page, root):
     """[{title, url}] of `page`'s ancestors from the site's home page down (url None for a page not live)."""
     min_depth = root.depth if root is not None else 2
-    ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth).order_by("depth")
+    routed_path, ancestors = getattr(request, "routed_ancestors", (None, None))
+    if routed_path == page.path:  # read already by the routing (core.routing), with the page itself
+        ancestors = [each for each in ancestors if each.depth >= min_depth]
+    else:
+        ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth).order_by("depth")
     return [{"title": each.title, "url": each.get_url(request) if each.live else None} for each in ancestors]
 
 
@@ -78,18 +82,18 @@ def apply_url(request, page, contact):
 
 
 def _chosen_apply_url(request, root, track_path, chosen_pk):
-    """The URL of the track's apply page, else the chosen page, else the first track's apply page, else ""."""
-    apply_types = application_page_types()
+    """The URL of the track's apply page, else the chosen page, else the first track's apply page, else "".
+
+    The candidates are few (an apply page per track, and the chosen page): they are read in one plain query and
+    ranked here, which costs less than ranking them in SQL."""
+    apply_types = {content_type.pk for content_type in application_page_types()}
     wanted = Q(content_type__in=apply_types) | Q(pk=chosen_pk) if chosen_pk else Q(content_type__in=apply_types)
-    priority = []
-    if track_path:
-        priority.append(When(path__startswith=track_path, content_type__in=apply_types, then=Value(0)))
-    if chosen_pk:
-        priority.append(When(pk=chosen_pk, then=Value(1)))
-    candidates = live_public(Page.objects.descendant_of(root).filter(wanted))
-    ordering = ["path"]
-    if priority:
-        candidates = candidates.annotate(priority=Case(*priority, default=Value(2), output_field=IntegerField()))
-        ordering = ["priority", "path"]
-    chosen = candidates.order_by(*ordering).first()
+    candidates = live_public(Page.objects.descendant_of(root).filter(wanted)).order_by("path")
+
+    def rank(page):
+        if track_path and page.path.startswith(track_path) and page.content_type_id in apply_types:
+            return 0
+        return 1 if page.pk == chosen_pk else 2
+
+    chosen = min(candidates, key=rank, default=None)  # min keeps the first (by path) of equal rank
     return chosen.get_url(request) if chosen is not None else ""

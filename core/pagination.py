@@ -43,6 +43,11 @@ class Sections:
         self.sections = [(key, queryset) for key, queryset in sections if queryset is not None]
         self._counts = None
 
+    def use_counts(self, counts):
+        """Take the sections' sizes from elsewhere (counted earlier and remembered) instead of counting them;
+        `counts` may name sections this list does not have."""
+        self._counts = {key: counts[key] for key, _ in self.sections}
+
     def counts(self):
         if self._counts is None:
             self._counts = {key: queryset.count() for key, queryset in self.sections}

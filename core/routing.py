@@ -12,24 +12,25 @@ from wagtail.models import Page, get_page_models
 
 
 class DirectRoutingMixin:
-    """For the page type at a site's root: find the page at the end of the path by its url_path (with its parent, in
-    the same query), then let it route itself as Wagtail would. Anything else (no such page, a routable page's own
-    sub-path) goes Wagtail's way, so 404s and sub-routes behave exactly as before."""
+    """For the page type at a site's root: find the page at the end of the path by its url_path (with the pages
+    above it, in the same query), then let it route itself as Wagtail would. Anything else (no such page, a
+    routable page's own sub-path) goes Wagtail's way, so 404s and sub-routes behave exactly as before."""
 
     def route(self, request, path_components):
         if not path_components or routes_inside_the_tree():
             return super().route(request, path_components)
-        url_path = f"{self.url_path}{'/'.join(path_components)}/"
-        parent_url_path = url_path.rstrip("/").rsplit("/", 1)[0] + "/"
-        rows = Page.objects.filter(url_path__in=[url_path, parent_url_path], path__startswith=self.path)
-        found = {page.url_path: page for page in rows}
-        if url_path not in found:
+        # The address of every level from here down: the page at the end and all the pages above it, in one query.
+        levels = [f"{self.url_path}{'/'.join(path_components[:end])}/" for end in range(1, len(path_components) + 1)]
+        found = {page.url_path: page for page in Page.objects.filter(url_path__in=levels, path__startswith=self.path)}
+        if any(level not in found for level in levels):
             return super().route(request, path_components)
-        page = found[url_path].specific
-        # As Wagtail's walk leaves it: the parent known, so a page asking for it reads nothing more.
-        parent = self if parent_url_path == self.url_path else found.get(parent_url_path)
-        if parent is not None:
-            page._cached_parent_obj = parent
+        page = found[levels[-1]].specific
+        above = [self, *(found[level] for level in levels[:-1])]
+        # As Wagtail's walk leaves it: the parent known, so a page asking for it reads nothing more; and the
+        # ancestors kept on the request for the breadcrumbs (core.navigation), which would read them again.
+        page._cached_parent_obj = above[-1]
+        if request is not None:
+            request.routed_ancestors = (page.path, above)
         return page.route(request, [])
 
 

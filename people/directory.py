@@ -117,7 +117,7 @@ class Directory:
             choices["interest"] = [(tag.slug, tag.name) for tag in tags.distinct().order_by("name")]
             sites = live_public(ClinicSitePage.objects.filter(preceptors__in=faculty.values("pk")))
             choices["site"] = list(sites.order_by("title").values_list("slug", "title").distinct())
-            leadership = set(faculty.order_by().values_list("is_leadership", flat=True).distinct())
+            leadership = {is_leadership for is_leadership, _ in self.faculty_breakdown}
             choices["role"] = [(value, label) for value, label in ROLE_CHOICES if (value == "leadership") in leadership]
         if self.resident_scope() is not None:
             years = sorted({year for year, _, _ in self.resident_breakdown})
@@ -140,6 +140,24 @@ class Directory:
                 linked |= Q(pk__in=through.objects.filter(**{person_field: people.values("pk")}).values("programpage"))
         tracks = live_public(ProgramPage.objects.filter(linked))
         return list(tracks.order_by("title").values_list("slug", "title").distinct())
+
+    @cached_property
+    def faculty_breakdown(self):
+        """[(is leadership, number of people)] for the faculty in scope, in one query: the role filter's choices
+        and, unfiltered, the faculty's count come from it."""
+        faculty = self.faculty_scope()
+        if faculty is None:
+            return []
+        return list(faculty.order_by().values_list("is_leadership").annotate(number=Count("pk")))
+
+    def unfiltered_counts(self):
+        """{section: number of people} without filters, from the breakdowns the choices were made from (no query
+        when they have just been read, as after a publish)."""
+        return {
+            FACULTY: sum(number for _, number in self.faculty_breakdown),
+            RESIDENTS: sum(number for year, _, number in self.resident_breakdown if year > self.cutoff),
+            GRADUATES: sum(number for year, _, number in self.resident_breakdown if year <= self.cutoff),
+        }
 
     @cached_property
     def resident_breakdown(self):
@@ -209,13 +227,19 @@ class Directory:
         return residents.order_by(*residents.query.order_by, "last_name", "first_name", "pk")
 
     def sections(self):
-        return Sections(
+        sections = Sections(
             [
                 (FACULTY, self.filtered_faculty()),
                 (RESIDENTS, self.filtered_residents(RESIDENTS)),
                 (GRADUATES, self.filtered_residents(GRADUATES)),
             ]
         )
+        # How many people each section holds changes only with a publish: counted once per page-cache generation
+        # for these filters (core.generation_memo), so a later page or another visitor reads only its slice.
+        key = ("directory-counts", self.index.pk, self.cutoff, tuple(sorted(self.filters.items())))
+        count = sections.counts if self.filters else self.unfiltered_counts
+        sections.use_counts(remember(self.request, key, count))
+        return sections
 
     def get_page(self):
         """The requested page of people with their portraits: one query for the whole page's photos, whichever

@@ -64,6 +64,10 @@ class PersonPage(BasePage):
     parent_page_types = ["people.PersonIndexPage"]
     subpage_types = []
 
+    # A listing sets it on the cards it shows first (people.directory): their portraits load at once. A default
+    # here also spares the template a failed lookup per card (Django answers one by calling dir() on the page).
+    first_on_screen = False
+
     class Meta:
         abstract = True
 

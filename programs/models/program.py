@@ -12,6 +12,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FeatureListBlock
+from core.current_request import current_request
+from core.generation_memo import remember
 from core.models import BasePage, live_public, phone_validator, prefetch_images, prefetch_renditions_of
 from core.seo import compact, image_url, organization_id, page_node
 from core.text import tel_href
@@ -339,7 +341,9 @@ class ProgramChildMixin:
 
     @cached_property
     def program(self):
-        return find_program(self)
+        # A page's track changes only with a publish or a move, both of which start a new page-cache generation:
+        # worked out once per generation for visitors (core.generation_memo), not once per request.
+        return remember(current_request(), ("program-of", self.pk, self.path), lambda: find_program(self))
 
     def get_meta_title_parts(self):
         parts = super().get_meta_title_parts()

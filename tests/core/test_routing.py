@@ -1,5 +1,7 @@
 """The site's root finds the page at an address in one query (core.routing), and routes exactly as Wagtail does."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -29,6 +31,11 @@ class DirectRoutingTests(SiteTestCase):
         deep_response, deep_queries = self.page_queries(deep.url)
         self.assertContains(deep_response, "Level 3")
         self.assertEqual(shallow_response.status_code, 200)
+        # The breadcrumbs come from the rows the routing read: every level, in order, linked.
+        trail = re.search(r'<nav[^>]*aria-label="Breadcrumb".*?</nav>', deep_response.content.decode(), re.S).group(0)
+        titles = re.findall(r">([^<>]+)</(?:a|span)>", trail)
+        expected = [self.tree.home.title, "Shallow", "Level 0", "Level 1", "Level 2", "Level 3"]
+        self.assertEqual([title.strip() for title in titles if title.strip()], expected)
         # Only the breadcrumbs and the privacy check grow with depth, and they read all levels in one query each.
         self.assertEqual(len(deep_queries), len(shallow_queries))
 
