@@ -22,6 +22,7 @@ from core.models import CustomImage, CustomRendition
 from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
 from core.templatetags import image_tags
 from people.factories import FacultyPageFactory
+from programs.factories import ProgramPageFactory
 from people.templatetags import people_tags
 from tests.utils import SiteTestCase, visible_text
 
@@ -197,6 +198,15 @@ class MemoisedChromeTests(SiteTestCase):
         self.assertNotIn("<script>", junk)
         plain = self.client.get(url).content.decode()
         self.assertNotIn('<option value="geriatrics" selected>', plain)
+
+    def test_a_page_moved_to_another_track_names_its_new_track(self):
+        other = ProgramPageFactory(parent=self.tree.home, title="Urban Health Track", short_name="UHT")
+        page = self.tree.sites_index
+        self.assertIn(self.tree.track.title, self.get_html(page).split("</title>")[0])
+        with self.changed_elsewhere(), self.captureOnCommitCallbacks(execute=True):
+            page.move(other, pos="last-child")
+        page.refresh_from_db()
+        self.assertIn("Urban Health Track", self.get_html(page).split("</title>")[0])
 
     def test_breadcrumbs_and_menu_follow_a_publish(self):
         index = self.tree.faculty_index
