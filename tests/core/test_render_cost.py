@@ -22,8 +22,8 @@ from core.models import CustomImage, CustomRendition
 from core.page_cache import PAGE_REQUEST_FLAG, STATUS_HEADER, PageCacheMiddleware, invalidate_now
 from core.templatetags import image_tags
 from people.factories import FacultyPageFactory
-from programs.factories import ProgramPageFactory
 from people.templatetags import people_tags
+from programs.factories import ProgramPageFactory
 from tests.utils import SiteTestCase, visible_text
 
 
