@@ -208,7 +208,7 @@ class Directory:
             # A join with a second track, an interest or a site can meet one person more than once. Without one,
             # the scope's one track link lists each person once, and the list and its count need no DISTINCT.
             faculty = faculty.distinct()
-        return faculty.order_by("-is_leadership", "last_name", "first_name", "pk")
+        return faculty.select_related("photo").order_by("-is_leadership", "last_name", "first_name", "pk")
 
     def filtered_residents(self, group):
         residents = self.resident_scope()
@@ -224,7 +224,7 @@ class Directory:
             residents = residents.filter(graduation_year=int(self.filters["year"]))
         if "outcome" in self.filters:
             residents = residents.filter(outcome_kind=self.filters["outcome"])
-        return residents.order_by(*residents.query.order_by, "last_name", "first_name", "pk")
+        return residents.select_related("photo").order_by(*residents.query.order_by, "last_name", "first_name", "pk")
 
     def sections(self):
         sections = Sections(
