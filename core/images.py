@@ -13,8 +13,6 @@ simply gives smaller files.
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Prefetch, prefetch_related_objects
-
 FORMATS = ("avif", "webp", "jpeg")
 
 
@@ -87,7 +85,7 @@ def existing_renditions(image, name):
     query. A missing width is left out, so the browser picks the nearest existing one from the srcset; a missing
     format is left out of the <picture>'s sources.
     """
-    peers = getattr(image, "renditions_on_demand", None)
+    peers = getattr(image, "renditions_on_demand", None)  # core.models.RenditionsOnDemand
     if peers is not None:
         peers.load()
     found = image.find_existing_renditions(*filters_of(name))
@@ -102,34 +100,6 @@ def existing_renditions(image, name):
     if additions:
         rendition_model.cache_backend.set_many(additions)
     return {each.spec: found[each] for each in filters_of(name) if each in found}
-
-
-class RenditionsOnDemand:
-    """The renditions of a listing's images, fetched for all of them in one query when the first picture needs them.
-
-    A listing remembers its pictures' markup (core.generation_memo), so after a publish elsewhere most pictures
-    need no rendition at all; prefetching them anyway was one query, and the largest, of every directory page.
-    Marking the images instead (`RenditionsOnDemand(images, "portrait")`) makes that query only if one of them has
-    to be worked out, and then once for the whole listing, so the page's queries stay constant whatever its size.
-    """
-
-    def __init__(self, images, name):
-        self.images = [image for image in images if image is not None]
-        self.specs = rendition_set(name).specs
-        self.loaded = False
-        for image in self.images:
-            image.renditions_on_demand = self
-
-    def load(self):
-        if self.loaded:
-            return
-        self.loaded = True
-        images = [image for image in self.images if image._get_prefetched_renditions() is None]
-        if images:
-            renditions = images[0].get_rendition_model().objects.filter(filter_spec__in=self.specs)
-            prefetch_related_objects(
-                images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions")
-            )
 
 
 def specs_for(*names):

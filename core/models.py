@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from core.current_request import current_request
 from core.generation_memo import remember
-from core.images import RenditionsOnDemand, specs_for
+from core.images import specs_for
 from core.storage import is_private_name, private_name
 from core.text import excerpt
 
@@ -387,9 +387,33 @@ def live_related(manager):
     return [page for page in pages if page.live]
 
 
+class RenditionsOnDemand:
+    """The renditions of a listing's images, fetched for all of them in one query when the first picture needs them
+    (core.images.existing_renditions asks).
+
+    A listing remembers its pictures' markup (core.generation_memo), so after a publish elsewhere most pictures
+    need no rendition at all; prefetching them anyway was one query, and the largest, of every directory page.
+    Marking the images instead makes that query only if one of them has to be worked out, and then once for the
+    whole listing, so the page's queries stay constant whatever its size.
+    """
+
+    def __init__(self, images, name):
+        self.images = [image for image in images if image is not None]
+        self.name = name
+        self.loaded = False
+        for image in self.images:
+            image.renditions_on_demand = self
+
+    def load(self):
+        if not self.loaded:
+            self.loaded = True
+            unread = [image for image in self.images if image._get_prefetched_renditions() is None]
+            prefetch_renditions_of(unread, self.name)
+
+
 def images_with_renditions_on_demand(objects, field, set_name):
-    """`objects` as a list, with the image behind `field` fetched for all of them in one query, and the renditions
-    of the named set fetched in one more only if a picture is not remembered (core.images.RenditionsOnDemand)."""
+    """`objects` as a list, with the image behind `field` (no query if it came with them, else one for all), and
+    the renditions of the named set fetched in one more only if a picture is not remembered (RenditionsOnDemand)."""
     objects = list(objects)
     prefetch_related_objects(objects, Prefetch(field, queryset=CustomImage.objects.all()))
     RenditionsOnDemand([getattr(each, field) for each in objects], set_name)
