@@ -92,26 +92,20 @@ class Directory:
 
     # Built once per request: the choices, the track filter and the lists all start from them.
     @cached_property
-    def faculty_scope_query(self):
+    def faculty_scope(self):
         return self.index.scoped_faculty() if FACULTY in self.groups else None
 
     @cached_property
-    def resident_scope_query(self):
+    def resident_scope(self):
         if not set(self.groups) & {RESIDENTS, GRADUATES}:
             return None
         return self.index.scoped_residents()
-
-    def faculty_scope(self):
-        return self.faculty_scope_query
-
-    def resident_scope(self):
-        return self.resident_scope_query
 
     def get_choices(self):
         """The choices of each filter, from the people in scope: one query per filter."""
         choices = {"group": [(group, GROUP_LABELS[group]) for group in self.groups]}
         choices["track"] = self.track_choices()
-        faculty = self.faculty_scope()
+        faculty = self.faculty_scope
         if faculty is not None:
             tags = Tag.objects.filter(people_facultyinterest_items__content_object__in=faculty.values("pk"))
             choices["interest"] = [(tag.slug, tag.name) for tag in tags.distinct().order_by("name")]
@@ -119,7 +113,7 @@ class Directory:
             choices["site"] = list(sites.order_by("title").values_list("slug", "title").distinct())
             leadership = {is_leadership for is_leadership, _ in self.faculty_breakdown}
             choices["role"] = [(value, label) for value, label in ROLE_CHOICES if (value == "leadership") in leadership]
-        if self.resident_scope() is not None:
+        if self.resident_scope is not None:
             years = sorted({year for year, _, _ in self.resident_breakdown})
             choices["year"] = [(str(year), self.class_label(year)) for year in years]
             kinds = {kind for year, kind, _ in self.resident_breakdown if year <= self.cutoff}
@@ -133,7 +127,7 @@ class Directory:
         if self.index.program:
             return []
         linked = Q(pk__in=[])
-        for people in (self.faculty_scope(), self.resident_scope()):
+        for people in (self.faculty_scope, self.resident_scope):
             if people is not None:
                 through = people.model.programs.through
                 person_field = f"{people.model._meta.model_name}__in"
@@ -145,7 +139,7 @@ class Directory:
     def faculty_breakdown(self):
         """[(is leadership, number of people)] for the faculty in scope, in one query: the role filter's choices
         and, unfiltered, the faculty's count come from it."""
-        faculty = self.faculty_scope()
+        faculty = self.faculty_scope
         if faculty is None:
             return []
         return list(faculty.order_by().values_list("is_leadership").annotate(number=Count("pk")))
@@ -163,7 +157,7 @@ class Directory:
     def resident_breakdown(self):
         """[(class year, outcome kind, number of people)] for everyone in scope, in one query: the class and
         outcome filters' choices and the graduates' outcomes all come from it."""
-        residents = self.resident_scope()
+        residents = self.resident_scope
         if residents is None:
             return []
         counts = residents.order_by().values_list("graduation_year", "outcome_kind").annotate(number=Count("pk"))
@@ -193,7 +187,7 @@ class Directory:
         return groups
 
     def filtered_faculty(self):
-        faculty = self.faculty_scope()
+        faculty = self.faculty_scope
         if faculty is None or FACULTY not in self.shown_groups():
             return None
         if "track" in self.filters:
@@ -211,7 +205,7 @@ class Directory:
         return faculty.select_related("photo").order_by("-is_leadership", "last_name", "first_name", "pk")
 
     def filtered_residents(self, group):
-        residents = self.resident_scope()
+        residents = self.resident_scope
         if residents is None or group not in self.shown_groups():
             return None
         if group == RESIDENTS:
@@ -242,8 +236,8 @@ class Directory:
         return sections
 
     def get_page(self):
-        """The requested page of people with their portraits: one query for the whole page's photos, whichever
-        sections it spans, and one more for their renditions only if a card's picture is not remembered."""
+        """The requested page of people with their portraits: the photos come with the people, and their renditions
+        in one more query, whichever sections the page spans, only if a card's picture is not remembered."""
         page_of_people = paginate(self.request, self.sections(), PEOPLE_PER_PAGE)
         people = images_with_renditions_on_demand(
             [person for _, person in page_of_people.object_list], "photo", "portrait"

@@ -173,8 +173,8 @@ class Command(BaseCommand):
             self.full_faculty_directory_ratio(client, pages["PersonIndexPage"], results["StandardPage"], runs)
 
     def full_faculty_directory_ratio(self, client, directory, standard, runs):
-        """The first directory again with a full page of faculty (24 cards of 40), as a large track's would be:
-        40 more profiles with the demo's photos (their renditions exist), in a transaction that is rolled back."""
+        """The first directory again with a full page of faculty (24 cards), as a large track's would be: 40 more
+        profiles with the demo's photos (their renditions exist), in a transaction that is rolled back."""
         people_index = PersonIndexPage.objects.live().filter(depth=directory.depth - 1).first() or directory
         photos = list(CustomImage.objects.filter(renditions__isnull=False).distinct()[:20])
         with transaction.atomic():
