@@ -80,6 +80,11 @@ class PersonPage(BasePage):
         return live_related(self.programs)
 
     @property
+    def initials(self):
+        """What stands in for a missing portrait, e.g. 'MO'."""
+        return f"{self.first_name[:1]}{self.last_name[:1]}"
+
+    @property
     def name_with_credentials(self):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
 

@@ -32,7 +32,7 @@ def person_card(context, person, heading="h3", eager=False):
     card = {
         "url": person.get_url(request),
         "name": person.name_with_credentials,
-        "initials": f"{person.first_name[:1]}{person.last_name[:1]}",
+        "initials": person.initials,
         "meta": meta,
         "detail": detail,
         "heading": "h4" if heading == "h4" else "h3",
