@@ -18,6 +18,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from core.admin_utils import is_admin_path
 from core.current_request import current_request
 from core.generation_memo import remember
 from core.images import specs_for
@@ -183,6 +184,33 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
     def get_structured_data(self, request):
         """schema.org nodes (dicts) describing this page's subject, for its JSON-LD. None by default."""
         return []
+
+    def get_view_restrictions(self):
+        """The view restrictions on this page and the pages above it, as Wagtail's, read with no query of its own
+        when there are none.
+
+        Wagtail checks them before serving any page, with two queries: the ancestors (for aliases, which take
+        their source page's restrictions) and the restrictions. Serving a page on the public site, the paths of
+        every restricted page are already known (`restricted_paths`, read once per request or per page-cache
+        generation): when none of them is this page or above it, and neither it nor a page above it is an alias,
+        there is nothing to check. Anything else (a restriction above, an alias, the admin, where a request may
+        have just added a restriction, an address Wagtail routed itself) asks Wagtail.
+        """
+        request = current_request()
+        paths = restricted_paths(request)
+        if paths is not None and not is_admin_path(request.path_info):
+            above = self._pages_above_as_routed(request)
+            unaliased = above is not None and not any(page.alias_of_id for page in [self, *above])
+            if unaliased and not any(self.path.startswith(path) for path in paths):
+                return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def _pages_above_as_routed(self, request):
+        """The pages above this one that routing this request read (core.routing), or None if it did not."""
+        if self.depth <= 2:
+            return []  # only the tree's root is above a site's root page, and the root is never an alias
+        routed_path, above = getattr(request, "routed_ancestors", (None, None))
+        return above if routed_path == self.path else None
 
     # Where "Apply" leads (apply_url in core/templatetags/navigation_tags.py): the page types that take
     # applications say so, and a page that knows its apply page without a query (itself, its track's) returns it.

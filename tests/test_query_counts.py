@@ -44,8 +44,9 @@ from tests.utils import (
 # down). The busiest pages (a directory spanning three sections, a track) measured 19 warm and 25 cold when set.
 WARM_CEILING = 20
 COLD_CEILING = 25
-# A standard page (the most common kind) reads 6 with the caches warm: the site, the route (2 pages and their
-# specific rows) and the view restrictions on its ancestors.
+# A standard page (the most common kind) reads 4 with the caches warm: the site, the site's root page, the route
+# (the page and every page above it in one query) and the page's specific row; its view restrictions come from the
+# restricted paths remembered for the generation.
 STANDARD_PAGE_WARM_CEILING = 8
 
 
