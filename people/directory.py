@@ -164,8 +164,13 @@ class Directory:
         return list(counts)
 
     def outcomes(self):
-        """Where the graduates in scope went (outcome_summary), whatever the filters."""
-        return outcome_summary([row for row in self.resident_breakdown if row[0] <= self.cutoff])
+        """Where the graduates in scope went (outcome_summary), whatever the filters: once per page-cache
+        generation, like the choices made from the same breakdown (a filtered or later page reads it again)."""
+        return remember(
+            self.request,
+            ("directory-outcomes", self.index.pk, self.cutoff),
+            lambda: outcome_summary([row for row in self.resident_breakdown if row[0] <= self.cutoff]),
+        )
 
     def class_label(self, year):
         pgy = RESIDENCY_YEARS - (year - self.cutoff - 1)
@@ -202,7 +207,8 @@ class Directory:
             # A join with a second track, an interest or a site can meet one person more than once. Without one,
             # the scope's one track link lists each person once, and the list and its count need no DISTINCT.
             faculty = faculty.distinct()
-        return faculty.select_related("photo").order_by("-is_leadership", "last_name", "first_name", "pk")
+        faculty = faculty.select_related("photo").only(*faculty.model.card_fields)
+        return faculty.order_by("-is_leadership", "last_name", "first_name", "pk")
 
     def filtered_residents(self, group):
         residents = self.resident_scope
@@ -218,7 +224,8 @@ class Directory:
             residents = residents.filter(graduation_year=int(self.filters["year"]))
         if "outcome" in self.filters:
             residents = residents.filter(outcome_kind=self.filters["outcome"])
-        return residents.select_related("photo").order_by(*residents.query.order_by, "last_name", "first_name", "pk")
+        residents = residents.select_related("photo").only(*residents.model.card_fields)
+        return residents.order_by(*residents.query.order_by, "last_name", "first_name", "pk")
 
     def sections(self):
         sections = Sections(

@@ -68,6 +68,14 @@ class PersonPage(BasePage):
     # here also spares the template a failed lookup per card (Django answers one by calling dir() on the page).
     first_on_screen = False
 
+    # The columns a card in a listing reads (people_tags.person_card, the directory's headings): listings load only
+    # these (`.only()`), not the bio, the spotlight and the twenty-odd columns of Wagtail's page. Reading any other
+    # field of a listed person would cost a query per card, which the query-count tests would show.
+    card_fields = (
+        *("id", "path", "depth", "url_path", "title", "live", "locale", "translation_key", "content_type", "alias_of"),
+        *("first_name", "last_name", "credentials", "photo"),
+    )
+
     class Meta:
         abstract = True
 
@@ -192,6 +200,8 @@ class FacultyPage(PersonPage):
     ]
     search_fields = [*PersonPage.search_fields, index.SearchField("roles")]
 
+    card_fields = (*PersonPage.card_fields, "roles", "is_leadership")
+
     def live_clinic_sites(self):
         return live_related(self.clinic_sites)
 
@@ -279,6 +289,8 @@ class ResidentPage(PersonPage):
         index.SearchField("outcome_detail"),
         index.FilterField("graduation_year"),
     ]
+
+    card_fields = (*PersonPage.card_fields, "graduation_year", "interests", "outcome_kind", "outcome_detail")
 
     class Meta:
         verbose_name = "resident profile"
@@ -399,9 +411,12 @@ class PersonIndexPage(ProgramChildMixin, BasePage):
         directory = Directory(self, request)
         context.update(directory.get_context())
         if GRADUATES in self.listed_groups():
-            context["outcomes"] = outcomes = directory.outcomes()
-            for row in outcomes["rows"] if outcomes else []:
-                row["url"] = directory.filtered_url(outcome=row["kind"]) if row["kind"] else ""
+            outcomes = directory.outcomes()
+            if outcomes:  # each row links to its graduates (new rows: the summary is remembered as it is)
+                rows = [{**row, "url": directory.filtered_url(outcome=row["kind"]) if row["kind"] else ""}
+                        for row in outcomes["rows"]]  # fmt: skip
+                outcomes = {**outcomes, "rows": rows}
+            context["outcomes"] = outcomes
         # The page's title and description (core/seo.py reads them from the context) name the filters and the page.
         title_parts = self.get_meta_title_parts(directory, context["people_page"])
         context["meta_title"] = " · ".join(title_parts)

@@ -130,7 +130,8 @@ class ClinicSitePage(AddressFieldsMixin, BasePage):
 
     def get_preceptors(self):
         """Every live faculty member who precepts here (the page shows them a page at a time)."""
-        return live_public(self.preceptors.select_related("photo")).order_by("last_name", "first_name", "pk")
+        preceptors = self.preceptors.select_related("photo").only(*self.preceptors.model.card_fields)
+        return live_public(preceptors).order_by("last_name", "first_name", "pk")
 
     def get_primary_image(self):
         return self.image or self.listing_image
