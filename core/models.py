@@ -22,6 +22,7 @@ from core.admin_utils import is_admin_path
 from core.current_request import current_request
 from core.generation_memo import remember
 from core.images import specs_for
+from core.routing import routed_pages_above
 from core.storage import is_private_name, private_name
 from core.text import excerpt
 
@@ -199,18 +200,11 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         request = current_request()
         paths = restricted_paths(request)
         if paths is not None and not is_admin_path(request.path_info):
-            above = self._pages_above_as_routed(request)
+            above = routed_pages_above(self, request)
             unaliased = above is not None and not any(page.alias_of_id for page in [self, *above])
             if unaliased and not any(self.path.startswith(path) for path in paths):
                 return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
-
-    def _pages_above_as_routed(self, request):
-        """The pages above this one that routing this request read (core.routing), or None if it did not."""
-        if self.depth <= 2:
-            return []  # only the tree's root is above a site's root page, and the root is never an alias
-        routed_path, above = getattr(request, "routed_ancestors", (None, None))
-        return above if routed_path == self.path else None
 
     # Where "Apply" leads (apply_url in core/templatetags/navigation_tags.py): the page types that take
     # applications say so, and a page that knows its apply page without a query (itself, its track's) returns it.

@@ -10,6 +10,7 @@ from wagtail.models import Page, Site, get_page_models
 
 from core.generation_memo import remember
 from core.models import live_public
+from core.routing import routed_pages_above
 
 
 def site_root(request):
@@ -42,8 +43,8 @@ def breadcrumb_trail(request, page):
 def _ancestor_links(request, page, root):
     """[{title, url}] of `page`'s ancestors from the site's home page down (url None for a page not live)."""
     min_depth = root.depth if root is not None else 2
-    routed_path, ancestors = getattr(request, "routed_ancestors", (None, None))
-    if routed_path == page.path:  # read already by the routing (core.routing), with the page itself
+    ancestors = routed_pages_above(page, request)
+    if ancestors is not None:  # read already by the routing (core.routing), with the page itself
         ancestors = [each for each in ancestors if each.depth >= min_depth]
     else:
         ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth).order_by("depth")

@@ -42,3 +42,12 @@ def routes_inside_the_tree():
         model.route not in (Page.route, DirectRoutingMixin.route) and model.allowed_subpage_models()
         for model in get_page_models()
     )
+
+
+def routed_pages_above(page, request):
+    """The pages above `page` (base Page rows, the site's root first) as routing this request read them, or None
+    when the request did not route to `page` directly (Wagtail walked the tree, or `page` is some other page)."""
+    if page.depth <= 2:
+        return []  # only the tree's root is above a site's root page, and the root is nothing but a root
+    routed_path, above = getattr(request, "routed_ancestors", (None, None))
+    return above if routed_path == page.path else None

@@ -8,13 +8,14 @@ from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from core.blocks import BodyStreamBlock, FeatureListBlock
 from core.current_request import current_request
 from core.generation_memo import remember
 from core.models import BasePage, live_public, phone_validator, prefetch_images, prefetch_renditions_of
+from core.routing import routed_pages_above
 from core.seo import compact, image_url, organization_id, page_node
 from core.text import tel_href
 
@@ -331,9 +332,16 @@ class ProgramSalary(Orderable):
     panels = [FieldRowPanel([FieldPanel("year_label"), FieldPanel("amount")])]
 
 
-def find_program(page):
-    """The track a page belongs to: the nearest ProgramPage above it, or None."""
-    return ProgramPage.objects.ancestor_of(page).order_by("-depth").first()
+def find_program(page, request=None):
+    """The track a page belongs to: the nearest ProgramPage above it, or None.
+
+    For the page a request routed to, the pages above it are known already (core.routing) with their types: a page
+    in no track reads nothing, one in a track reads only its track."""
+    above = routed_pages_above(page, request)
+    if above is None:
+        return ProgramPage.objects.ancestor_of(page).order_by("-depth").first()
+    tracks = [each for each in above if issubclass(each.specific_class or Page, ProgramPage)]
+    return ProgramPage.objects.filter(pk=tracks[-1].pk).first() if tracks else None
 
 
 class ProgramChildMixin:
@@ -343,7 +351,8 @@ class ProgramChildMixin:
     def program(self):
         # A page's track changes only with a publish or a move, both of which start a new page-cache generation:
         # worked out once per generation for visitors (core.generation_memo), not once per request.
-        return remember(current_request(), ("program-of", self.pk, self.path), lambda: find_program(self))
+        request = current_request()
+        return remember(request, ("program-of", self.pk, self.path), lambda: find_program(self, request))
 
     def get_meta_title_parts(self):
         parts = super().get_meta_title_parts()

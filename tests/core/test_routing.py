@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.routing import DirectRoutingMixin, routes_inside_the_tree
 from home.factories import StandardPageFactory
+from people.factories import PersonIndexPageFactory
 from tests.utils import SiteTestCase
 
 
@@ -68,3 +69,28 @@ class DirectRoutingTests(SiteTestCase):
 
     def test_the_home_page_routes_directly(self):
         self.assertIsInstance(self.tree.home, DirectRoutingMixin)
+
+
+class TrackFromRoutingTests(SiteTestCase):
+    """A page inside a track names its track (ProgramChildMixin.program); for the page a request routed to, the
+    track comes from the rows the routing read, so only the track itself is read, and nothing for a page outside
+    every track."""
+
+    def track_queries(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response, [query["sql"] for query in queries.captured_queries if "programs_programpage" in query["sql"]]
+
+    def test_a_page_in_a_track_reads_its_track_by_key(self):
+        response, queries = self.track_queries(self.tree.sites_index.url)
+        self.assertIn(self.tree.track.title, response.content.decode().split("</title>")[0])
+        self.assertTrue(queries)
+        self.assertTrue(all('"wagtailcore_page"."path" IN' not in sql for sql in queries), queries)
+
+    def test_a_directory_outside_every_track_reads_no_track_above_it(self):
+        everyone = PersonIndexPageFactory(parent=self.tree.home, title="Our people", audience="everyone")
+        response, queries = self.track_queries(everyone.url)
+        self.assertNotIn(self.tree.track.title, response.content.decode().split("</title>")[0])
+        # Its track filter's choices still read the tracks its people are in; nothing looks above the page.
+        self.assertTrue(all('ORDER BY "wagtailcore_page"."depth" DESC' not in sql for sql in queries), queries)
