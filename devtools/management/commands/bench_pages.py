@@ -230,7 +230,7 @@ class Command(BaseCommand):
                 self.requests_per_second(wrk, base, (("static file", stylesheet), ("cached page", page_path)), seconds)
             self.rewarm(site, base, env)
 
-    def requests_per_second(self, wrk, base, targets, seconds, rounds=5):
+    def requests_per_second(self, wrk, base, targets, seconds, rounds=7):
         """Requests/s of each target, and the cached page's as a share of the static file's: the median of per-round
         ratios, each round running the two one after the other, as the CPU ratios are taken. The client shares the
         machine's cores with the server, and a busy machine moves both runs of a round alike; the best or median
