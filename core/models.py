@@ -198,11 +198,10 @@ class BasePage(ListingFieldsMixin, SocialFieldsMixin, Page):
         have just added a restriction, an address Wagtail routed itself) asks Wagtail.
         """
         request = current_request()
-        paths = restricted_paths(request)
-        if paths is not None and not is_admin_path(request.path_info):
-            above = routed_pages_above(self, request)
-            unaliased = above is not None and not any(page.alias_of_id for page in [self, *above])
-            if unaliased and not any(self.path.startswith(path) for path in paths):
+        if request is not None and not is_admin_path(request.path_info):
+            paths, above = restricted_paths(request), routed_pages_above(self, request)
+            known = paths is not None and above is not None
+            if known and not any(page.alias_of_id for page in [self, *above]) and not self.path.startswith(paths):
                 return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
